@@ -1,0 +1,95 @@
+/**
+ * The contract of the Clerk test double (and, later, the dev stand-in built on it).
+ *
+ * The double plays Clerk's hosted service only: the Backend API (BAPI) that `@clerk/backend` calls, following
+ * Clerk's published OpenAPI contract (`shared/clerk-openapi/bapi-2026-05-12.yml`), and session cookies that
+ * the real `@clerk/express` `clerkMiddleware` accepts without any network call (pk_live publishable key +
+ * `jwtKey` PEM + `__session`/`__client_uat` cookies).
+ */
+import type { Router } from 'express';
+
+export interface ClerkDoubleUserInput {
+  id?: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  username?: string | null;
+  email: string;
+  imageUrl?: string;
+  publicMetadata?: Record<string, unknown>;
+}
+
+export interface ClerkDoubleUser {
+  id: string; // user_…
+  firstName: string | null;
+  lastName: string | null;
+  username: string | null;
+  email: string;
+  emailVerified: boolean;
+  imageUrl: string;
+  publicMetadata: Record<string, unknown>;
+  createdAt: number; // ms
+}
+
+export type ClerkDoubleSessionStatus = 'active' | 'ended' | 'revoked' | 'expired' | 'removed';
+
+export interface ClerkDoubleSession {
+  id: string; // sess_…
+  userId: string;
+  clientId: string; // client_…
+  status: ClerkDoubleSessionStatus;
+  createdAt: number; // ms
+  lastActiveAt: number; // ms
+  expireAt: number; // ms
+}
+
+/** One BAPI request the double answered, for tests that assert "no write request was made". */
+export interface ClerkDoubleRequestLog {
+  method: string;
+  path: string; // path below the api prefix, e.g. `/v1/jwt_templates`
+  query: Record<string, unknown>;
+  body: unknown;
+  status: number;
+}
+
+export interface ClerkDoubleOptions {
+  /** Seed the two documented test users (`user_test_alice`, `user_test_bob`). Default true. */
+  seedUsers?: boolean;
+  /** Frontend API origin that session tokens carry as `iss`. Default `https://clerk.double.test`. */
+  frontendApi?: string;
+  /** Secret key the double accepts in `Authorization: Bearer`. Default a fresh `sk_test_…`. */
+  secretKey?: string;
+}
+
+export interface ClerkDouble {
+  /** Serves the BAPI paths under `/v1/…`; mount it at any prefix and set {@link ClerkDouble.apiUrl}. */
+  readonly router: Router;
+  /** What `@clerk/backend` takes as `apiUrl` (no `/v1`): set by `listen()`, or by the caller after mounting. */
+  apiUrl: string;
+  readonly secretKey: string;
+  /** `pk_live_…` encoding the frontend API host, so `@clerk/express` never runs dev-browser handshakes. */
+  readonly publishableKey: string;
+  /** PEM (SPKI) of the instance key, for `clerkMiddleware({ jwtKey })` networkless verification. */
+  readonly jwtKey: string;
+  /** `iss` of Clerk-signed tokens (session and template tokens). */
+  readonly frontendApi: string;
+  readonly users: ReadonlyMap<string, ClerkDoubleUser>;
+  readonly sessions: ReadonlyMap<string, ClerkDoubleSession>;
+  /** Every BAPI request answered, in order. */
+  readonly requests: ClerkDoubleRequestLog[];
+  createUser(input: ClerkDoubleUserInput): ClerkDoubleUser;
+  /** An active session for the user (what a sign-in produces). */
+  createSession(userId: string): ClerkDoubleSession;
+  /** Sign-out: status `ended`. */
+  endSession(sessionId: string): void;
+  /** Admin revocation: status `revoked`. */
+  revokeSession(sessionId: string): void;
+  /**
+   * A `Cookie` header value (`__session=<session JWT>; __client_uat=<secs>`) that the real `clerkMiddleware`
+   * (configured with this double's publishableKey, secretKey and jwtKey) authenticates as that session.
+   */
+  sessionCookie(sessionId: string): string;
+  /** A session token (the `__session` JWT) for the session, signed by the instance key. */
+  sessionToken(sessionId: string): Promise<string>;
+  /** Start a standalone HTTP server on loopback serving the router at `/`; sets apiUrl. */
+  listen(port?: number): Promise<{ url: string; close(): Promise<void> }>;
+}
