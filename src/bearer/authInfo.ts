@@ -1,0 +1,62 @@
+/**
+ * Verifying an access token into the MCP SDK's `AuthInfo` shape: locally (our keys, no network), then one
+ * store lookup for revocation.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-4 validating JWT access tokens
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1 invalid_token
+ */
+import type { IssuerContext } from '../context.js';
+import { OAuthError } from '../errors/oauthError.js';
+import { verifyAccessToken } from '../tokens/accessToken.js';
+
+/** What a tool handler sees as `req.auth` (and `extra.authInfo` in the MCP SDK). */
+export interface McpAuthInfo {
+  token: string;
+  clientId: string;
+  scopes: string[];
+  /** Seconds since the epoch. */
+  expiresAt: number;
+  resource: URL;
+  extra: {
+    /** The Clerk user id. */
+    userId: string;
+    /** The Clerk session the grant is bound to (for the downstream helper). */
+    sessionId: string;
+    grantId: string;
+  };
+}
+
+/** Verifies a bearer token; throws an {@link OAuthError} `invalid_token` that says why. */
+export async function authInfoFromToken(ctx: Pick<IssuerContext, 'keys' | 'config' | 'revocations'>, token: string): Promise<McpAuthInfo> {
+  let claims;
+  try {
+    claims = await verifyAccessToken(ctx.keys, token, { issuer: ctx.config.urls.issuer, resource: ctx.config.urls.resource });
+  } catch (cause) {
+    const code = (cause as { code?: string }).code;
+    const description =
+      code === 'ERR_JWT_EXPIRED'
+        ? 'the access token expired'
+        : code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (cause as { claim?: string }).claim === 'aud'
+          ? `the access token is not for ${ctx.config.urls.resource}`
+          : 'the access token is invalid';
+    throw new OAuthError('invalid_token', { description, cause });
+  }
+  if (await ctx.revocations.isRevoked(claims.gid, claims.jti)) {
+    throw new OAuthError('invalid_token', { description: 'the access token was revoked' });
+  }
+  return {
+    token,
+    clientId: claims.client_id,
+    scopes: claims.scope.split(' ').filter(Boolean),
+    expiresAt: claims.exp,
+    resource: new URL(claims.aud),
+    extra: { userId: claims.sub, sessionId: claims.sid, grantId: claims.gid },
+  };
+}
+
+/** The token of an `Authorization: Bearer` header, or `undefined` when absent or another scheme. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
+  return match ? match[1] : undefined;
+}

@@ -1,0 +1,191 @@
+/**
+ * The configuration of {@link createMcpIssuer}, and its resolution into one checked, normalised object.
+ * Every misconfiguration fails here, at startup, with a message that says what to fix.
+ */
+import type { Options as RateLimitOptions, Store as RateLimitStore } from 'express-rate-limit';
+import type { PrivateJwkSet } from '../keys/jwkSet.js';
+import type { Store } from '../store/store.js';
+import { IssuerUrls, parseIssuer, parseResource } from './issuerUrls.js';
+
+/** What the kit logs through. Every line is already free of tokens, codes, secrets and cookies. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ClerkOptions {
+  /** `sk_…`. Default: `CLERK_SECRET_KEY`. Required. */
+  secretKey?: string;
+  /** `pk_…`. Default: `CLERK_PUBLISHABLE_KEY`. Required. */
+  publishableKey?: string;
+  /** PEM public key for networkless session verification. Default: `CLERK_JWT_KEY`. */
+  jwtKey?: string;
+  /** Backend API origin. Default: `CLERK_API_URL`, else Clerk's own default. */
+  apiUrl?: string;
+  /**
+   * Where signed-out users are sent; the kit appends `redirect_url=<this authorize request>`.
+   * Default: `CLERK_SIGN_IN_URL`. Required (your app's sign-in page or Clerk's Account Portal `/sign-in`).
+   */
+  signInUrl?: string;
+  /** The JWT template the id_token's identity claims come from. Default `mcp-id-token` (see `clerk-templates/`). */
+  jwtTemplate?: string;
+  /**
+   * Origins allowed as `azp` of Clerk session tokens (Clerk's CSRF guard, passed to `clerkMiddleware`). Set it
+   * to the origins your users sign in from, e.g. `[issuer origin, your app origin]`. Default: not checked.
+   */
+  authorizedParties?: string[];
+}
+
+/** Token and record lifetimes in seconds. */
+export interface Lifetimes {
+  /** Authorization code (SPEC §5: ≤ 600). Default 60. */
+  authorizationCode: number;
+  /** Access token. Default 3600. */
+  accessToken: number;
+  /** id_token. Default 3600. */
+  idToken: number;
+  /** Refresh token family, from the code exchange. Default 30 days. */
+  refreshToken: number;
+  /** How long a rotated refresh token still answers (concurrent refreshes). Default 10. */
+  refreshReuseGrace: number;
+}
+
+export type RateLimitSetting = false | Partial<Pick<RateLimitOptions, 'windowMs' | 'limit' | 'keyGenerator'>>;
+
+export interface McpIssuerOptions {
+  /** The MCP origin, e.g. `https://mcp.example.com`: no trailing slash, no query, no fragment. */
+  issuer: string | URL;
+  /** The canonical MCP URL, e.g. `https://mcp.example.com/mcp`, under the issuer's origin. */
+  resource: string | URL;
+  /** Private JWK set (object or JSON text); the first key signs. Required unless `dev`. */
+  signingKeys?: PrivateJwkSet | string;
+  /** Dev mode: an ephemeral signing key is generated (and said so). Never in production. */
+  dev?: boolean;
+  clerk?: ClerkOptions;
+  /** Grant store. Default: a {@link MemoryStore} (one process only). */
+  store?: Store;
+  /** The MCP server's own scopes with a human description each (shown on the consent page). */
+  scopes?: Record<string, string>;
+  /** Scopes granted when the client sends none. Default: every server scope plus `openid profile email`. */
+  defaultScopes?: string[];
+  lifetimes?: Partial<Lifetimes>;
+  /** `resource_name` of the protected resource metadata. */
+  resourceName?: string;
+  rateLimit?: { register?: RateLimitSetting; token?: RateLimitSetting; store?: () => RateLimitStore };
+  logger?: Logger;
+}
+
+/** The OIDC scopes every instance supports besides the server's own. */
+export const OIDC_SCOPES: Record<string, string> = {
+  openid: 'Sign you in with your account',
+  profile: 'Your name and profile picture',
+  email: 'Your email address',
+  offline_access: 'Stay connected when you are not using it',
+};
+
+export interface ResolvedConfig {
+  urls: IssuerUrls;
+  dev: boolean;
+  clerk: Required<Pick<ClerkOptions, 'secretKey' | 'publishableKey' | 'signInUrl' | 'jwtTemplate'>> &
+    Pick<ClerkOptions, 'jwtKey' | 'apiUrl' | 'authorizedParties'>;
+  /** Every scope with its description: server scopes first, then OIDC ones. */
+  scopes: Map<string, string>;
+  serverScopes: string[];
+  defaultScopes: string[];
+  lifetimes: Lifetimes;
+  resourceName?: string;
+  rateLimit: NonNullable<McpIssuerOptions['rateLimit']>;
+}
+
+export const DEFAULT_LIFETIMES: Lifetimes = {
+  authorizationCode: 60,
+  accessToken: 3600,
+  idToken: 3600,
+  refreshToken: 30 * 24 * 3600,
+  refreshReuseGrace: 10,
+};
+
+/** A configuration error: the message says what to fix. */
+export class ConfigurationError extends Error {
+  readonly code = 'ERR_MCP_ISSUER_CONFIG';
+  constructor(message: string) {
+    super(`clerk-mcp-issuer: ${message}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-token
+
+/** Checks and normalises the options. Throws {@link ConfigurationError}. */
+export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
+  if (!options || typeof options !== 'object') throw new ConfigurationError('options are required');
+  const issuer = parseIssuer(options.issuer, ConfigurationError);
+  const resource = parseResource(options.resource, issuer, ConfigurationError);
+  const urls = new IssuerUrls(issuer, resource);
+  const dev = options.dev === true;
+
+  const clerk = options.clerk ?? {};
+  const secretKey = clerk.secretKey ?? env.CLERK_SECRET_KEY;
+  if (!secretKey) {
+    throw new ConfigurationError('missing Clerk secret key: set clerk.secretKey or CLERK_SECRET_KEY (Clerk dashboard → API keys)');
+  }
+  const publishableKey = clerk.publishableKey ?? env.CLERK_PUBLISHABLE_KEY;
+  if (!publishableKey) {
+    throw new ConfigurationError('missing Clerk publishable key: set clerk.publishableKey or CLERK_PUBLISHABLE_KEY');
+  }
+  const signInUrl = clerk.signInUrl ?? env.CLERK_SIGN_IN_URL;
+  if (!signInUrl) {
+    throw new ConfigurationError(
+      'missing Clerk sign-in URL: set clerk.signInUrl or CLERK_SIGN_IN_URL (your sign-in page, or the Account Portal https://accounts.<your-domain>/sign-in)',
+    );
+  }
+  try {
+    new URL(signInUrl, issuer);
+  } catch {
+    throw new ConfigurationError(`clerk.signInUrl "${signInUrl}" is not a URL`);
+  }
+
+  if (!dev && options.signingKeys === undefined) {
+    throw new ConfigurationError(
+      'missing signing keys: set signingKeys to a private JWK set (run `npx clerk-mcp-issuer keys generate`), or dev: true for an ephemeral key in development',
+    );
+  }
+
+  const serverScopes = Object.keys(options.scopes ?? {});
+  for (const scope of serverScopes) {
+    if (!SCOPE_TOKEN.test(scope)) throw new ConfigurationError(`scope "${scope}" is not a valid scope-token (RFC 6749 §3.3)`);
+  }
+  const scopes = new Map<string, string>([...Object.entries(options.scopes ?? {}), ...Object.entries(OIDC_SCOPES)]);
+  const defaultScopes = options.defaultScopes ?? [...serverScopes, 'openid', 'profile', 'email'];
+  for (const scope of defaultScopes) {
+    if (!scopes.has(scope)) throw new ConfigurationError(`defaultScopes: "${scope}" is not a configured scope`);
+  }
+
+  const lifetimes = { ...DEFAULT_LIFETIMES, ...options.lifetimes };
+  for (const [name, value] of Object.entries(lifetimes)) {
+    if (!Number.isInteger(value) || value <= 0) throw new ConfigurationError(`lifetimes.${name} must be a positive integer of seconds`);
+  }
+  if (lifetimes.authorizationCode > 600) throw new ConfigurationError('lifetimes.authorizationCode must be at most 600 seconds (SPEC §5)');
+
+  return {
+    urls,
+    dev,
+    clerk: {
+      secretKey,
+      publishableKey,
+      signInUrl,
+      jwtTemplate: clerk.jwtTemplate ?? 'mcp-id-token',
+      jwtKey: clerk.jwtKey ?? env.CLERK_JWT_KEY,
+      apiUrl: clerk.apiUrl ?? env.CLERK_API_URL,
+      authorizedParties: clerk.authorizedParties,
+    },
+    scopes,
+    serverScopes,
+    defaultScopes,
+    lifetimes,
+    resourceName: options.resourceName,
+    rateLimit: options.rateLimit ?? {},
+  };
+}

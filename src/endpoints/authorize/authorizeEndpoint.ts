@@ -1,0 +1,190 @@
+/**
+ * The authorization endpoint: `GET /authorize` reads the request, finds the user's Clerk session, asks for
+ * consent when needed, and redirects back with a code; `POST /authorize` takes the consent decision.
+ *
+ * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-4.1.1 authorization request
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest prompt, max_age, nonce
+ */
+import { clerkMiddleware, getAuth } from '@clerk/express';
+import express, { Router, type Request, type Response } from 'express';
+import { ClerkSessionEndedError } from '../../clerk/clerkIdentity.js';
+import type { IssuerContext } from '../../context.js';
+import { randomCredential } from '../../crypto/secrets.js';
+import { OAuthError } from '../../errors/oauthError.js';
+import { asyncHandler } from '../../http/asyncHandler.js';
+import { allowMethods } from '../../http/endpointBasics.js';
+import { sendConsentPage } from '../../pages/consentPage.js';
+import { sendErrorPage } from '../../pages/errorPage.js';
+import { readAuthorizationRequest, RedirectableError, UnredirectableError, type AuthorizationRequest } from './authorizationRequest.js';
+import { authorizationResponseUrl } from './authorizationResponse.js';
+import { consentCsrfToken, consentCsrfValid, CSRF_FIELD } from './consentCsrf.js';
+
+/**
+ * Marks a return from a forced sign-in (prompt=login, max_age): the session must have authenticated after
+ * this time, or the client gets `login_required` instead of a loop.
+ */
+const AUTH_AFTER = 'cmi_auth_after';
+
+interface SignedInUser {
+  userId: string;
+  sessionId: string;
+  authTime: number;
+}
+
+export function authorizationEndpoint(ctx: IssuerContext): Router {
+  const { config } = ctx;
+  const path = config.urls.routePath('authorization');
+  const router = Router();
+
+  router.use(path, allowMethods(['GET', 'POST']));
+  router.use(
+    path,
+    clerkMiddleware({
+      clerkClient: ctx.identity.client,
+      publishableKey: config.clerk.publishableKey,
+      secretKey: config.clerk.secretKey,
+      ...(config.clerk.jwtKey ? { jwtKey: config.clerk.jwtKey } : {}),
+      ...(config.clerk.apiUrl ? { apiUrl: config.clerk.apiUrl } : {}),
+      ...(config.clerk.authorizedParties ? { authorizedParties: config.clerk.authorizedParties } : {}),
+    }),
+  );
+
+  /** Redirects to the client with a result; the URI was validated in phase 1. */
+  const answer = (res: Response, request: { redirectUri: string; state?: string }, result: { code: string } | { error: OAuthError }, status = 302) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(status, authorizationResponseUrl(request.redirectUri, config.urls.issuer, result, request.state));
+  };
+
+  /** Runs a step; a phase-1 error renders a page, a phase-2 error redirects with `error`, `state`, `iss`. */
+  const guarded = (handler: (req: Request, res: Response) => Promise<void>) =>
+    asyncHandler(async (req, res) => {
+      try {
+        await handler(req, res);
+      } catch (error) {
+        if (error instanceof UnredirectableError) return sendErrorPage(res, 400, error.message);
+        if (error instanceof RedirectableError) return answer(res, error, { error: error.oauth });
+        throw error;
+      }
+    });
+
+  /** The Clerk session of this browser, or undefined when signed out (or its session has just ended). */
+  const signedInUser = async (req: Request, request: AuthorizationRequest): Promise<SignedInUser | undefined> => {
+    const auth = getAuth(req);
+    if (!auth.userId || !auth.sessionId) return undefined;
+    try {
+      const session = await ctx.identity.activeSession(auth.sessionId);
+      return { userId: auth.userId, sessionId: auth.sessionId, authTime: session.authTime };
+    } catch (error) {
+      if (error instanceof ClerkSessionEndedError) return undefined;
+      if (error instanceof OAuthError) throw new RedirectableError(error, request.redirectUri, request.state);
+      throw error;
+    }
+  };
+
+  /** Sends the browser to Clerk's sign-in, to come back to this same authorization request. */
+  const toSignIn = (res: Response, request: AuthorizationRequest, forceFresh: boolean) => {
+    const back = new URL(config.urls.endpoint('authorization'));
+    for (const [name, value] of request.params) if (name !== AUTH_AFTER && !(forceFresh && name === 'prompt')) back.searchParams.set(name, value);
+    if (forceFresh) {
+      const prompt = [...request.prompts].filter((p) => p !== 'login').join(' ');
+      if (prompt) back.searchParams.set('prompt', prompt);
+      back.searchParams.set(AUTH_AFTER, String(ctx.now()));
+    }
+    const signIn = new URL(config.clerk.signInUrl, config.urls.issuer);
+    signIn.searchParams.set('redirect_url', back.href);
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(302, signIn.href);
+  };
+
+  const issueCode = async (res: Response, request: AuthorizationRequest, user: SignedInUser, status = 302) => {
+    const code = await ctx.codes.issue({
+      grantId: randomCredential(16),
+      clientId: request.client.client_id,
+      userId: user.userId,
+      sessionId: user.sessionId,
+      scopes: request.scopes,
+      resource: request.resource,
+      authTime: user.authTime,
+      redirectUri: request.redirectUri,
+      redirectUriSent: request.params.has('redirect_uri'),
+      codeChallenge: request.codeChallenge,
+      ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
+    });
+    answer(res, request, { code }, status);
+  };
+
+  const showConsent = async (res: Response, request: AuthorizationRequest, user: SignedInUser) => {
+    const fields: Array<[string, string]> = [...request.params].filter(([n]) => n !== AUTH_AFTER);
+    fields.push([CSRF_FIELD, consentCsrfToken(ctx.csrfKey, user.sessionId, new Map(fields))]);
+    const redirect = new URL(request.redirectUri);
+    sendConsentPage(res, {
+      action: path,
+      clientName: request.client.client_name ?? request.client.client_id,
+      redirectTarget: redirect.host || `${redirect.protocol}//`,
+      scopes: request.scopes.map((name) => ({ name, description: config.scopes.get(name) ?? name })),
+      userLabel: await ctx.identity.userLabel(user.userId),
+      fields,
+    });
+  };
+
+  router.get(
+    path,
+    guarded(async (req, res) => {
+      const query = new URL(req.originalUrl, 'http://x').searchParams;
+      const request = await readAuthorizationRequest(query, ctx.clients, config);
+      const user = await signedInUser(req, request);
+      const none = request.prompts.has('none');
+      if (!user) {
+        if (none) throw new RedirectableError(new OAuthError('login_required', { description: 'the user is not signed in' }), request.redirectUri, request.state);
+        return toSignIn(res, request, false);
+      }
+
+      const authAfter = Number(request.params.get(AUTH_AFTER) ?? NaN);
+      const tooOld = request.maxAge !== undefined && ctx.now() - user.authTime > request.maxAge;
+      if (Number.isFinite(authAfter)) {
+        // Back from a forced sign-in: it counts only if Clerk really authenticated again.
+        if (user.authTime < authAfter) {
+          throw new RedirectableError(new OAuthError('login_required', { description: 'a fresh sign-in was required and did not happen' }), request.redirectUri, request.state);
+        }
+      } else if (request.prompts.has('login') || tooOld) {
+        if (none) throw new RedirectableError(new OAuthError('login_required', { description: 'the sign-in is older than max_age' }), request.redirectUri, request.state);
+        return toSignIn(res, request, true);
+      }
+
+      const consented = !request.prompts.has('consent') && (await ctx.consents.covers(user.userId, request.client.client_id, request.scopes));
+      if (consented) return issueCode(res, request, user);
+      if (none) throw new RedirectableError(new OAuthError('consent_required', { description: 'the user has not approved this client' }), request.redirectUri, request.state);
+      return showConsent(res, request, user);
+    }),
+  );
+
+  router.post(
+    path,
+    express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }),
+    guarded(async (req, res) => {
+      // A cross-site POST is not the user's decision (SameSite cookies already keep Clerk's session out of it).
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== 'null' && origin !== config.urls.issuerUrl.origin) {
+        return sendErrorPage(res, 403, 'the consent form was posted from another site');
+      }
+      const form = new URLSearchParams();
+      for (const [name, value] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
+        for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') form.append(name, v);
+      }
+      const request = await readAuthorizationRequest(form, ctx.clients, config);
+      const user = await signedInUser(req, request);
+      if (!user) return toSignIn(res, request, false);
+      if (!consentCsrfValid(ctx.csrfKey, user.sessionId, request.params, form.get(CSRF_FIELD) ?? undefined)) {
+        return sendErrorPage(res, 403, 'the consent form expired or was not sent by you; start again from the application');
+      }
+      // 303: the browser follows with GET, never re-posting the form to the client.
+      if (form.get('decision') !== 'allow') {
+        return answer(res, request, { error: new OAuthError('access_denied', { description: 'the user denied the request' }) }, 303);
+      }
+      await ctx.consents.remember(user.userId, request.client.client_id, request.scopes);
+      return issueCode(res, request, user, 303);
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,33 @@
+/**
+ * Dynamic client registration: `POST /register` → 201 with the registered metadata echoed.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7591#section-3.2.1 client information response (201)
+ * @see https://www.rfc-editor.org/rfc/rfc7591#section-3.2.2 client registration error response
+ */
+import express, { Router } from 'express';
+import type { ResolvedConfig } from '../config/options.js';
+import { checkClientMetadata } from '../clients/clientMetadata.js';
+import type { ClientRegistry } from '../clients/clientRegistry.js';
+import { OAuthError } from '../errors/oauthError.js';
+import { allowMethods, noStore, publicCors } from '../http/endpointBasics.js';
+import { rateLimited } from '../http/rateLimit.js';
+import { asyncHandler } from '../http/asyncHandler.js';
+
+export function registrationEndpoint(config: ResolvedConfig, registry: ClientRegistry): Router {
+  const router = Router();
+  const path = config.urls.routePath('registration');
+  router.use(path, publicCors(['POST']), allowMethods(['POST']));
+  router.post(
+    path,
+    rateLimited(config.rateLimit.register, { windowMs: 60 * 60 * 1000, limit: 200 }, config.rateLimit.store),
+    (req, _res, next) => (req.is('application/json') ? next() : next(new OAuthError('invalid_client_metadata', { description: 'the body must be application/json' }))),
+    express.json({ limit: '16kb', strict: false }),
+    noStore,
+    asyncHandler(async (req, res) => {
+      const metadata = checkClientMetadata(req.body, config.scopes);
+      const information = await registry.register(metadata, Math.floor(Date.now() / 1000));
+      res.status(201).json(information);
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,46 @@
+/**
+ * The `refresh_token` grant: rotate the token (reuse detection in {@link RefreshFamilies}), optionally narrow
+ * the scope, and issue again while the Clerk session lives.
+ *
+ * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-4.3 refresh token grant
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#RefreshTokenResponse id_token on refresh
+ */
+import type { ClientRecord } from '../../clients/clientMetadata.js';
+import type { IssuerContext } from '../../context.js';
+import { OAuthError } from '../../errors/oauthError.js';
+import { isConfiguredResource } from '../../policy/resource.js';
+import { isSubset, parseScope } from '../../policy/scope.js';
+import { identityForGrant, tokenResponse, type TokenResponse } from './tokenResponse.js';
+
+const REASONS = {
+  unknown: 'the refresh token is invalid or revoked',
+  reused: 'the refresh token was already used; the grant is revoked',
+  expired: 'the refresh token has expired',
+  wrong_client: 'the refresh token was issued to another client',
+} as const;
+
+export async function refreshTokenGrant(ctx: IssuerContext, client: ClientRecord, form: Record<string, string>): Promise<TokenResponse> {
+  if (!form.refresh_token) throw new OAuthError('invalid_request', { description: 'refresh_token is required' });
+  if (!client.grant_types.includes('refresh_token')) {
+    throw new OAuthError('unauthorized_client', { description: 'this client did not register the refresh_token grant' });
+  }
+  // Checks that need no state go first, so a malformed request never rotates (and never burns) a token.
+  const requested = form.scope === undefined ? undefined : parseScope(form.scope);
+  if (form.scope !== undefined && !requested) throw new OAuthError('invalid_scope', { description: 'scope is malformed' });
+  const family = await ctx.refreshFamilies.find(form.refresh_token);
+  if (family && requested && !isSubset(requested, family.scopes)) {
+    throw new OAuthError('invalid_scope', { description: 'a refresh may narrow the scope, never widen it' });
+  }
+  if (family && form.resource !== undefined && !isConfiguredResource(form.resource, family.resource)) {
+    throw new OAuthError('invalid_target', { description: `the grant is for ${family.resource}` });
+  }
+
+  // The Clerk session is asked before rotating: if Clerk is briefly unreachable the client keeps a token
+  // that still works, instead of one that was rotated for a response it never received.
+  const scopes = requested && requested.length > 0 ? requested : family?.scopes ?? [];
+  const identityClaims = family && family.clientId === client.client_id ? await identityForGrant(ctx, family, scopes) : undefined;
+
+  const outcome = await ctx.refreshFamilies.rotate(form.refresh_token, client.client_id, ctx.now());
+  if (!outcome.ok) throw new OAuthError('invalid_grant', { description: REASONS[outcome.reason] });
+  return tokenResponse(ctx, outcome.family, { scopes, refreshToken: outcome.refreshToken, identityClaims });
+}

@@ -1,0 +1,29 @@
+/**
+ * A grant: what the user approved for a client, bound to the Clerk session it was approved in. The code,
+ * the refresh family and every access token carry its id, so ending the grant ends them all.
+ */
+export interface Grant {
+  /** Grant id (`gid`): the refresh family id as well. */
+  grantId: string;
+  clientId: string;
+  userId: string;
+  /** The Clerk session the grant lives and dies with (SPEC §5 Refresh tokens). */
+  sessionId: string;
+  scopes: string[];
+  resource: string;
+  /** Seconds since the epoch when the user authenticated; kept across refreshes (OIDC Core §12.2). */
+  authTime: number;
+  [key: string]: unknown;
+}
+
+/** Store keys, in one place so the Redis store and the benchmarks see the same layout. */
+export const KEYS = {
+  client: (clientId: string) => `client:${clientId}`,
+  code: (codeHash: string) => `code:${codeHash}`,
+  usedCode: (codeHash: string) => `code-used:${codeHash}`,
+  refreshToken: (tokenHash: string) => `refresh:${tokenHash}`,
+  family: (grantId: string) => `family:${grantId}`,
+  revokedGrant: (grantId: string) => `revoked-grant:${grantId}`,
+  revokedToken: (jti: string) => `revoked-jti:${jti}`,
+  consent: (userId: string, clientId: string) => `consent:${userId}:${clientId}`,
+} as const;

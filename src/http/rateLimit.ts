@@ -1,0 +1,21 @@
+/**
+ * Rate limits for `/register` and `/token`, on express-rate-limit. Defaults are generous: hosted MCP clients
+ * share egress IPs, so a tight per-IP limit locks out every user of one client (SPEC §5 Registration).
+ */
+import { rateLimit, type Store as RateLimitStore } from 'express-rate-limit';
+import type { RequestHandler } from 'express';
+import type { RateLimitSetting } from '../config/options.js';
+import { OAuthError } from '../errors/oauthError.js';
+
+export function rateLimited(setting: RateLimitSetting | undefined, defaults: { windowMs: number; limit: number }, store?: () => RateLimitStore): RequestHandler {
+  if (setting === false) return (_req, _res, next) => next();
+  return rateLimit({
+    windowMs: setting?.windowMs ?? defaults.windowMs,
+    limit: setting?.limit ?? defaults.limit,
+    ...(setting?.keyGenerator ? { keyGenerator: setting.keyGenerator } : {}),
+    ...(store ? { store: store() } : {}),
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new OAuthError('too_many_requests', { description: 'too many requests; retry after the time in the RateLimit headers' })),
+  });
+}

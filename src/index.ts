@@ -1,0 +1,13 @@
+/**
+ * clerk-mcp-issuer: the MCP origin as one OAuth 2.1 issuer, for Express + Clerk.
+ */
+export { createMcpIssuer, type McpIssuer } from './issuer.js';
+export { ConfigurationError, type McpIssuerOptions, type ClerkOptions, type Lifetimes, type Logger } from './config/options.js';
+export { OAuthError, type OAuthErrorCode } from './errors/oauthError.js';
+export type { Store, StoreValue } from './store/store.js';
+export { MemoryStore } from './store/memory.js';
+export type { McpAuthInfo } from './bearer/authInfo.js';
+export type { RequireBearerOptions } from './bearer/requireBearer.js';
+export type { McpTokenVerifier } from './bearer/mcpTokenVerifier.js';
+export { consoleLogger, type LogLevel } from './logging/logger.js';
+export { generateSigningKey, toPublicJwkSet, type PrivateJwkSet, type PublicJwkSet, type SigningAlgorithm } from './keys/jwkSet.js';

@@ -1,0 +1,118 @@
+/**
+ * `createMcpIssuer`: the one factory. It checks the configuration, loads the keys and returns the router
+ * that makes the MCP origin a complete OAuth 2.1 authorization server, and the bearer middleware for the
+ * MCP endpoint.
+ */
+import { Router, type RequestHandler } from 'express';
+import { ClerkIdentity } from './clerk/clerkIdentity.js';
+import { ClientRegistry } from './clients/clientRegistry.js';
+import { resolveConfig, type McpIssuerOptions, type ResolvedConfig } from './config/options.js';
+import type { IssuerContext } from './context.js';
+import { deriveKey } from './crypto/secrets.js';
+import { authorizationEndpoint } from './endpoints/authorize/authorizeEndpoint.js';
+import { authorizationServerMetadata, wellKnownDocument, type AuthorizationServerMetadata } from './endpoints/metadata.js';
+import { protectedResourceMetadata } from './endpoints/protectedResourceMetadata.js';
+import { registrationEndpoint } from './endpoints/register.js';
+import { revocationEndpoint } from './endpoints/revoke.js';
+import { tokenEndpoint } from './endpoints/token/tokenEndpoint.js';
+import { userinfoEndpoint } from './endpoints/userinfo.js';
+import { AuthorizationCodes } from './grants/authorizationCode.js';
+import { Consents } from './grants/consent.js';
+import { RefreshFamilies } from './grants/refreshFamily.js';
+import { Revocations } from './grants/revocation.js';
+import { oauthErrorHandler } from './http/errorHandler.js';
+import { generateSigningKey, loadSigningKeys } from './keys/jwkSet.js';
+import { consoleLogger } from './logging/logger.js';
+import { MemoryStore } from './store/memory.js';
+import { TokenKeys } from './tokens/tokenKeys.js';
+import { requireBearer, type RequireBearerOptions } from './bearer/requireBearer.js';
+import { mcpTokenVerifier, type McpTokenVerifier } from './bearer/mcpTokenVerifier.js';
+import { authInfoFromToken, type McpAuthInfo } from './bearer/authInfo.js';
+
+export interface McpIssuer {
+  /** Mount at the app root (`app.use(issuer.router)`): discovery lives at the origin's `/.well-known/`. */
+  router: Router;
+  /** The bearer middleware for the MCP endpoint (`app.post('/mcp', issuer.requireBearer(), handler)`). */
+  requireBearer(options?: RequireBearerOptions): RequestHandler;
+  /** A verifier for `@modelcontextprotocol/express`'s `requireBearerAuth({ verifier })`. */
+  tokenVerifier: McpTokenVerifier;
+  /** Verifies an access token into `AuthInfo` (throws `OAuthError` `invalid_token`). */
+  verifyAccessToken(token: string): Promise<McpAuthInfo>;
+  /**
+   * A fresh Clerk token for the grant behind `req.auth`: the session token, or a template token. For calling
+   * your own Clerk-protected APIs as the user (token exchange: the MCP access token is never passed on).
+   */
+  clerkToken(auth: McpAuthInfo | undefined, options?: { template?: string }): Promise<string>;
+  /** The AS metadata document, as served. */
+  metadata: AuthorizationServerMetadata;
+  /** The resolved configuration (identity strings, scopes, lifetimes). */
+  config: ResolvedConfig;
+  /** The store in use. */
+  store: IssuerContext['store'];
+}
+
+/**
+ * Creates the authorization server. Rejects with a `ConfigurationError` that says what to fix when the
+ * configuration is wrong (issuer form, resource origin, missing keys or Clerk settings).
+ */
+export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIssuer> {
+  const config = resolveConfig(options);
+  const logger = options.logger ?? consoleLogger();
+  let signingKeys = options.signingKeys;
+  if (signingKeys === undefined) {
+    signingKeys = { keys: [await generateSigningKey('RS256')] };
+    logger.warn('dev mode: signing with an ephemeral key; tokens stop verifying on restart. Set signingKeys for anything real.');
+  }
+  const keys = new TokenKeys(await loadSigningKeys(signingKeys));
+  const store = options.store ?? new MemoryStore();
+  const revocations = new Revocations(store, config.lifetimes.accessToken);
+  const ctx: IssuerContext = {
+    config,
+    keys,
+    identity: new ClerkIdentity(config.clerk),
+    store,
+    clients: new ClientRegistry(store),
+    codes: new AuthorizationCodes(store, revocations, config.lifetimes.authorizationCode, config.lifetimes.accessToken),
+    refreshFamilies: new RefreshFamilies(store, revocations, config.lifetimes.refreshToken, config.lifetimes.refreshReuseGrace, keys.secret),
+    revocations,
+    consents: new Consents(store),
+    csrfKey: deriveKey(keys.secret, 'consent-csrf'),
+    logger,
+    now: () => Math.floor(Date.now() / 1000),
+  };
+
+  const metadata = authorizationServerMetadata(config, keys.algorithms);
+  const prm = protectedResourceMetadata(config);
+  const { urls } = config;
+  const router = Router();
+  router.use(wellKnownDocument(urls.authorizationServerMetadataPaths, () => metadata));
+  router.use(wellKnownDocument(urls.protectedResourceMetadataPaths, () => prm));
+  router.use(wellKnownDocument([urls.routePath('jwks')], () => keys.publicJwks));
+  router.use(registrationEndpoint(config, ctx.clients));
+  router.use(authorizationEndpoint(ctx));
+  router.use(tokenEndpoint(ctx));
+  router.use(revocationEndpoint(ctx));
+  router.use(userinfoEndpoint(ctx));
+  // Scoped to our paths: errors of the host app's own routes are none of this router's business.
+  const ownPaths = [
+    ...urls.authorizationServerMetadataPaths,
+    ...urls.protectedResourceMetadataPaths,
+    ...(['jwks', 'registration', 'authorization', 'token', 'revocation', 'userinfo'] as const).map((n) => urls.routePath(n)),
+  ];
+  router.use(ownPaths, oauthErrorHandler(logger));
+
+  return {
+    router,
+    requireBearer: (bearerOptions) => requireBearer(ctx, bearerOptions),
+    tokenVerifier: mcpTokenVerifier(ctx),
+    verifyAccessToken: (token) => authInfoFromToken(ctx, token),
+    clerkToken: async (auth, tokenOptions) => {
+      const sessionId = auth?.extra?.sessionId;
+      if (!sessionId) throw new Error('clerkToken needs req.auth set by requireBearer()');
+      return ctx.identity.mint(sessionId, tokenOptions?.template);
+    },
+    metadata,
+    config,
+    store,
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The default store: one process, in memory. Values are kept as JSON text, so a record read back is a copy
+ * (no caller can mutate the stored state) and memory per record stays small.
+ */
+import type { Store, StoreValue } from './store.js';
+
+interface Entry {
+  json: string;
+  /** Expiry in ms since the epoch; 0 for none. */
+  expiresAt: number;
+}
+
+export class MemoryStore implements Store {
+  readonly #entries = new Map<string, Entry>();
+  #sweepAt = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  #live(key: string): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry && entry.expiresAt !== 0 && entry.expiresAt <= this.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  #write(key: string, value: StoreValue, ttlSeconds?: number): void {
+    const now = this.now();
+    this.#entries.set(key, { json: JSON.stringify(value), expiresAt: ttlSeconds ? now + ttlSeconds * 1000 : 0 });
+    // Expired records are dropped lazily on read; a sweep now and then bounds memory for keys never read again.
+    if (now >= this.#sweepAt) {
+      this.#sweepAt = now + 60_000;
+      for (const [k, e] of this.#entries) if (e.expiresAt !== 0 && e.expiresAt <= now) this.#entries.delete(k);
+    }
+  }
+
+  async put(key: string, value: StoreValue, ttlSeconds?: number): Promise<void> {
+    this.#write(key, value, ttlSeconds);
+  }
+
+  async putIfAbsent(key: string, value: StoreValue, ttlSeconds?: number): Promise<boolean> {
+    if (this.#live(key)) return false;
+    this.#write(key, value, ttlSeconds);
+    return true;
+  }
+
+  async get<T extends StoreValue>(key: string): Promise<T | undefined> {
+    const entry = this.#live(key);
+    return entry ? (JSON.parse(entry.json) as T) : undefined;
+  }
+
+  async take<T extends StoreValue>(key: string): Promise<T | undefined> {
+    const entry = this.#live(key);
+    if (!entry) return undefined;
+    this.#entries.delete(key);
+    return JSON.parse(entry.json) as T;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#entries.delete(key);
+  }
+
+  async compareAndSwap(key: string, expected: StoreValue, next: StoreValue, ttlSeconds?: number): Promise<boolean> {
+    const entry = this.#live(key);
+    if (!entry || entry.json !== JSON.stringify(expected)) return false;
+    this.#write(key, next, ttlSeconds);
+    return true;
+  }
+
+  async existsAny(keys: string[]): Promise<boolean> {
+    return keys.some((key) => this.#live(key) !== undefined);
+  }
+
+  /** Number of live records (for tests and the memory benchmark). */
+  get size(): number {
+    return this.#entries.size;
+  }
+}

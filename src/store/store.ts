@@ -1,0 +1,24 @@
+/**
+ * The store behind every grant record (SPEC §8): small enough that a Redis store implements it with a few
+ * atomic commands. Values are JSON records; keys are namespaced by the caller; secrets and tokens are never
+ * keys or values in clear, only their hashes.
+ */
+export type StoreValue = Record<string, unknown>;
+
+export interface Store {
+  /** Writes `value` under `key`, expiring after `ttlSeconds` (omitted: kept until deleted). */
+  put(key: string, value: StoreValue, ttlSeconds?: number): Promise<void>;
+  /** Writes only if `key` is absent; true when written. */
+  putIfAbsent(key: string, value: StoreValue, ttlSeconds?: number): Promise<boolean>;
+  get<T extends StoreValue = StoreValue>(key: string): Promise<T | undefined>;
+  /** Reads and deletes in one step: of concurrent takers, exactly one gets the value. */
+  take<T extends StoreValue = StoreValue>(key: string): Promise<T | undefined>;
+  delete(key: string): Promise<void>;
+  /**
+   * Replaces the value only if the stored one still equals `expected` (compared as JSON); true when replaced.
+   * This is how refresh rotation stays atomic across instances.
+   */
+  compareAndSwap(key: string, expected: StoreValue, next: StoreValue, ttlSeconds?: number): Promise<boolean>;
+  /** True when any of the keys exists (one round trip: the bearer check's revocation lookup). */
+  existsAny(keys: string[]): Promise<boolean>;
+}

@@ -1,0 +1,76 @@
+/**
+ * Access tokens as JWTs (RFC 9068), bound to the one protected resource, verified locally.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2 data structure
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-4 validating
+ */
+import { randomCredential } from '../crypto/secrets.js';
+import type { TokenKeys } from './tokenKeys.js';
+
+export const ACCESS_TOKEN_TYPE = 'at+jwt';
+
+/** What an access token says, beyond RFC 9068's claims: the grant and Clerk session behind it. */
+export interface AccessTokenGrant {
+  userId: string;
+  clientId: string;
+  scopes: readonly string[];
+  /** Clerk session id the grant is bound to (`sid`): the downstream helper mints from it. */
+  sessionId: string;
+  /** Grant id (`gid`): revoking the grant revokes every access token carrying it. */
+  grantId: string;
+  authTime: number;
+}
+
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string;
+  client_id: string;
+  scope: string;
+  iat: number;
+  exp: number;
+  jti: string;
+  auth_time: number;
+  sid: string;
+  gid: string;
+}
+
+/** Issues a signed access token; returns it with its `jti` and lifetime. */
+export async function issueAccessToken(
+  keys: TokenKeys,
+  grant: AccessTokenGrant,
+  context: { issuer: string; resource: string; lifetime: number; now: number },
+): Promise<{ token: string; claims: AccessTokenClaims }> {
+  const claims: AccessTokenClaims = {
+    iss: context.issuer,
+    sub: grant.userId,
+    aud: context.resource,
+    client_id: grant.clientId,
+    scope: grant.scopes.join(' '),
+    iat: context.now,
+    exp: context.now + context.lifetime,
+    jti: randomCredential(16),
+    auth_time: grant.authTime,
+    sid: grant.sessionId,
+    gid: grant.grantId,
+  };
+  return { token: await keys.sign({ ...claims }, ACCESS_TOKEN_TYPE), claims };
+}
+
+/**
+ * Verifies an access token of ours: signature, `typ`, `iss`, `aud` = resource, `exp` (RFC 9068 §4).
+ * Rejects with jose's errors; the caller maps them to `invalid_token`.
+ */
+export async function verifyAccessToken(
+  keys: TokenKeys,
+  token: string,
+  context: { issuer: string; resource: string },
+): Promise<AccessTokenClaims> {
+  const { payload } = await keys.verify(token, {
+    issuer: context.issuer,
+    audience: context.resource,
+    typ: ACCESS_TOKEN_TYPE,
+    requiredClaims: ['sub', 'client_id', 'scope', 'exp', 'iat', 'jti', 'sid', 'gid'],
+  });
+  return payload as unknown as AccessTokenClaims;
+}
