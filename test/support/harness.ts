@@ -1,0 +1,150 @@
+/**
+ * An Express MCP server with the kit mounted, on loopback, in front of the Clerk test double: what every
+ * end-to-end test starts. It has a real MCP endpoint (official SDK, streamable HTTP) with a `whoami` tool.
+ */
+import express, { type Express } from 'express';
+import type { AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { createClerkClient } from '@clerk/backend';
+import { createMcpIssuer, type McpIssuer, type McpIssuerOptions } from '../../src/index.js';
+import { generateSigningKey, type PrivateJwkSet } from '../../src/keys/jwkSet.js';
+import { createClerkDouble } from '../../src/testing/clerk/double.js';
+import type { ClerkDouble } from '../../src/testing/clerk/contract.js';
+import { UserAgent } from './userAgent.js';
+
+export interface Harness {
+  app: Express;
+  double: ClerkDouble;
+  issuer: McpIssuer;
+  /** The issuer string. */
+  issuerUrl: string;
+  /** The MCP endpoint URL (the resource). */
+  mcpUrl: string;
+  origin: string;
+  signingKeys: PrivateJwkSet;
+  /** The user the test sign-in page signs in. */
+  userId: string;
+  /** Clerk sessions created by sign-ins, newest last. */
+  sessionIds: string[];
+  /** A fresh browser for the issuer's origin. */
+  browser(): UserAgent;
+  /** A browser already signed in as `userId` (default alice). */
+  signedInBrowser(userId?: string): Promise<{ browser: UserAgent; sessionId: string }>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  /** A path for the issuer, e.g. `/tenant` (the resource stays `/mcp` under it). */
+  issuerPath?: string;
+  options?: Partial<McpIssuerOptions>;
+  /** Express factory: the suite runs on Express 5, the smoke test passes Express 4. */
+  express?: () => Express;
+}
+
+let sharedKeys: PrivateJwkSet | undefined;
+/** One RSA key for the whole run: generating 2048-bit keys per test would dominate the suite's time. */
+export async function testSigningKeys(): Promise<PrivateJwkSet> {
+  sharedKeys ??= { keys: [await generateSigningKey('RS256')] };
+  return sharedKeys;
+}
+
+/** Creates the kit's id_token template in the double from the shipped `clerk-templates/mcp-id-token.json`. */
+async function provisionTemplate(double: ClerkDouble): Promise<void> {
+  const file = JSON.parse(await readFile(new URL('../../clerk-templates/mcp-id-token.json', import.meta.url), 'utf8'));
+  const clerk = createClerkClient({ secretKey: double.secretKey, apiUrl: double.apiUrl });
+  await clerk.jwtTemplates.create({ name: file.name, claims: file.claims, lifetime: file.lifetime, allowedClockSkew: file.allowed_clock_skew });
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const double = await createClerkDouble();
+  const clerkServer = await double.listen();
+  await provisionTemplate(double);
+
+  const app = (opts.express ?? express)();
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuerUrl = origin + (opts.issuerPath ?? '');
+  const mcpUrl = `${issuerUrl}/mcp`;
+  const signingKeys = await testSigningKeys();
+  const sessionIds: string[] = [];
+  let userId = 'user_test_alice';
+
+  // Stands in for Clerk's hosted sign-in page: signs the user in and returns to `redirect_url`.
+  app.get('/sign-in', async (req, res) => {
+    const session = double.createSession(userId);
+    sessionIds.push(session.id);
+    const cookie = await double.sessionCookie(session.id);
+    for (const part of cookie.split('; ')) res.append('Set-Cookie', `${part}; Path=/; HttpOnly; SameSite=Lax`);
+    res.redirect(302, String(req.query.redirect_url));
+  });
+
+  const issuer = await createMcpIssuer({
+    issuer: issuerUrl,
+    resource: mcpUrl,
+    signingKeys,
+    clerk: {
+      secretKey: double.secretKey,
+      publishableKey: double.publishableKey,
+      jwtKey: double.jwtKey,
+      apiUrl: double.apiUrl,
+      signInUrl: `${origin}/sign-in`,
+    },
+    scopes: { 'mcp:tools': 'Use the tools of this MCP server' },
+    rateLimit: { register: false, token: false },
+    ...opts.options,
+  });
+  app.use(issuer.router);
+
+  // The MCP endpoint: official SDK, stateless streamable HTTP, one server per request.
+  const mcpPath = new URL(mcpUrl).pathname;
+  app.post(mcpPath, issuer.requireBearer(), express.json(), async (req, res) => {
+    const server = new McpServer({ name: 'harness', version: '1.0.0' });
+    server.registerTool('whoami', { description: 'The signed-in Clerk user' }, async (extra) => ({
+      content: [{ type: 'text', text: JSON.stringify({ userId: extra.authInfo?.extra?.userId, scopes: extra.authInfo?.scopes, clientId: extra.authInfo?.clientId }) }],
+    }));
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  });
+  app.all(mcpPath, issuer.requireBearer(), (_req, res) => {
+    res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
+  });
+
+  const harness: Harness = {
+    app,
+    double,
+    issuer,
+    issuerUrl,
+    mcpUrl,
+    origin,
+    signingKeys,
+    get userId() {
+      return userId;
+    },
+    set userId(value: string) {
+      userId = value;
+    },
+    sessionIds,
+    browser: () => new UserAgent(origin),
+    async signedInBrowser(user = 'user_test_alice') {
+      const browser = new UserAgent(origin);
+      const session = double.createSession(user);
+      browser.setCookieHeader(await double.sessionCookie(session.id));
+      return { browser, sessionId: session.id };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await clerkServer.close();
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,85 @@
+/**
+ * A minimal browser for the authorization leg: keeps cookies for the issuer's origin, follows redirects on it,
+ * submits the consent form, and stops at the first redirect that leaves the issuer (the client's callback).
+ * The real-browser walk (headless Chromium) lives in the example's tests; this one keeps the client-library
+ * tests fast and exact about each hop.
+ */
+export interface Hop {
+  method: string;
+  url: string;
+  status: number;
+  location?: string;
+}
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>' };
+const unescapeHtml = (s: string) => s.replace(/&(amp|quot|#39|lt|gt);/g, (m) => ENTITIES[m]);
+
+/** The hidden fields and action of the page's form. */
+export function parseForm(html: string): { action: string; fields: Array<[string, string]> } {
+  const action = unescapeHtml(/<form method="post" action="([^"]*)"/.exec(html)?.[1] ?? '');
+  const fields = [...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map(
+    (m) => [unescapeHtml(m[1]), unescapeHtml(m[2])] as [string, string],
+  );
+  return { action, fields };
+}
+
+export class UserAgent {
+  readonly cookies = new Map<string, string>();
+  readonly hops: Hop[] = [];
+  /** The last HTML page seen (consent or error page). */
+  lastPage?: { status: number; html: string; headers: Headers };
+
+  constructor(readonly origin: string) {}
+
+  setCookieHeader(header: string): void {
+    for (const part of header.split(';')) {
+      const [name, ...rest] = part.trim().split('=');
+      if (name) this.cookies.set(name, rest.join('='));
+    }
+  }
+
+  #cookieHeader(): string {
+    return [...this.cookies].map(([n, v]) => `${n}=${v}`).join('; ');
+  }
+
+  async #request(method: string, url: string, body?: URLSearchParams): Promise<Response> {
+    const res = await fetch(url, {
+      method,
+      redirect: 'manual',
+      headers: {
+        ...(new URL(url).origin === this.origin && this.cookies.size > 0 ? { cookie: this.#cookieHeader() } : {}),
+        ...(body ? { 'content-type': 'application/x-www-form-urlencoded', origin: this.origin } : {}),
+      },
+      body,
+    });
+    for (const setCookie of res.headers.getSetCookie()) this.setCookieHeader(setCookie.split(';')[0]);
+    this.hops.push({ method, url, status: res.status, location: res.headers.get('location') ?? undefined });
+    return res;
+  }
+
+  /**
+   * Opens an authorization URL and walks until the browser leaves the issuer. `decision` answers a consent
+   * page; `undefined` stops at it. Returns the URL the issuer sent the browser to (or undefined at a page).
+   */
+  async authorize(url: string, decision: 'allow' | 'deny' | undefined = 'allow', maxHops = 10): Promise<URL | undefined> {
+    let res = await this.#request('GET', url);
+    for (let i = 0; i < maxHops; i++) {
+      const location = res.headers.get('location');
+      if (location) {
+        const next = new URL(location, res.url);
+        if (next.origin !== this.origin) return next;
+        res = await this.#request('GET', next.href);
+        continue;
+      }
+      const html = await res.text();
+      this.lastPage = { status: res.status, html, headers: res.headers };
+      if (res.status !== 200 || decision === undefined || !html.includes('<form')) return undefined;
+      const form = parseForm(html);
+      const body = new URLSearchParams(form.fields);
+      body.set('decision', decision);
+      res = await this.#request('POST', new URL(form.action, this.origin).href, body);
+      decision = undefined;
+    }
+    throw new Error('too many redirects');
+  }
+}
