@@ -59,9 +59,10 @@ export class UserAgent {
 
   /**
    * Opens an authorization URL and walks until the browser leaves the issuer. `decision` answers a consent
-   * page; `undefined` stops at it. Returns the URL the issuer sent the browser to (or undefined at a page).
+   * page; `'stop'` stops at it. Returns the URL the issuer sent the browser to (or undefined at a page).
    */
-  async authorize(url: string, decision: 'allow' | 'deny' | undefined = 'allow', maxHops = 10): Promise<URL | undefined> {
+  async authorize(url: string, decision: 'allow' | 'deny' | 'stop' = 'allow', maxHops = 10): Promise<URL | undefined> {
+    let answered = false;
     let res = await this.#request('GET', url);
     for (let i = 0; i < maxHops; i++) {
       const location = res.headers.get('location');
@@ -73,12 +74,12 @@ export class UserAgent {
       }
       const html = await res.text();
       this.lastPage = { status: res.status, html, headers: res.headers };
-      if (res.status !== 200 || decision === undefined || !html.includes('<form')) return undefined;
+      if (res.status !== 200 || decision === 'stop' || answered || !html.includes('<form')) return undefined;
       const form = parseForm(html);
       const body = new URLSearchParams(form.fields);
       body.set('decision', decision);
       res = await this.#request('POST', new URL(form.action, this.origin).href, body);
-      decision = undefined;
+      answered = true;
     }
     throw new Error('too many redirects');
   }
