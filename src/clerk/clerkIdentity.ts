@@ -10,16 +10,14 @@ import { isClerkAPIResponseError } from '@clerk/backend/errors';
 import { decodeJwt } from 'jose';
 import { OAuthError } from '../errors/oauthError.js';
 import type { ResolvedConfig } from '../config/options.js';
+import { FORBIDDEN_TEMPLATE_CLAIMS } from '../templates/claims.js';
 
 /**
  * Claims the kit sets itself and never takes from a template: Clerk's default claims (a template token carries
- * Clerk's `iss`, which is the very bug this package fixes), session-only claims, and the id_token envelope.
+ * Clerk's `iss`, which is the very bug this package fixes), session-only claims, and the id_token envelope. The
+ * same list that `provision` refuses in template files.
  */
-export const ENVELOPE_CLAIMS: ReadonlySet<string> = new Set([
-  'iss', 'sub', 'aud', 'azp', 'exp', 'iat', 'nbf', 'jti', // Clerk's reserved/default claims, plus aud which we set
-  'sid', 'v', 'pla', 'fea', 'fva', 'sts', 'o', 'cat', // Clerk session-only claims
-  'nonce', 'auth_time', 'at_hash', 'c_hash', 'acr', 'amr', // OIDC envelope the kit owns
-]);
+export const ENVELOPE_CLAIMS: ReadonlySet<string> = new Set(FORBIDDEN_TEMPLATE_CLAIMS);
 
 /** The Clerk session behind a grant is gone (signed out, revoked, expired): the grant ends. */
 export class ClerkSessionEndedError extends OAuthError {
