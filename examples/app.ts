@@ -1,0 +1,86 @@
+/**
+ * The example app: an Express MCP server with clerk-mcp-issuer mounted. With no Clerk keys it runs against the
+ * embedded dev-only Clerk stand-in (same port, under `/__clerk`); with `CLERK_SECRET_KEY` set it runs against
+ * Clerk. In your own server, import from `clerk-mcp-issuer` instead of `../src/…`.
+ */
+import express, { type Express } from 'express';
+import { clerkMiddleware, getAuth } from '@clerk/express';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { createMcpIssuer, consoleLogger, type ClerkOptions, type McpIssuer, type Store } from '../src/index.js';
+import { createDevClerk, type DevClerk } from '../src/testing/index.js';
+import { exampleMcpServer } from './mcpServer.js';
+
+export interface ExampleConfig {
+  /** The public origin, e.g. `http://localhost:3000` (the issuer). */
+  publicUrl: string;
+  /** Real Clerk settings; when absent, the dev stand-in is used. */
+  clerk?: ClerkOptions;
+  /** Private JWK set (JSON); absent → an ephemeral dev key. */
+  signingKeys?: string;
+  store?: Store;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export interface ExampleApp {
+  app: Express;
+  issuer: McpIssuer;
+  devClerk?: DevClerk;
+  mcpUrl: string;
+  signInUrl: string;
+}
+
+export async function createExampleApp(config: ExampleConfig): Promise<ExampleApp> {
+  const app = express();
+  const publicUrl = config.publicUrl.replace(/\/+$/, '');
+  const mcpUrl = `${publicUrl}/mcp`;
+
+  let clerk = config.clerk;
+  let devClerk: DevClerk | undefined;
+  if (!clerk) {
+    devClerk = await createDevClerk({ origin: publicUrl });
+    app.use(devClerk.router);
+    clerk = devClerk.clerkOptions;
+  }
+
+  const issuer = await createMcpIssuer({
+    issuer: publicUrl,
+    resource: mcpUrl,
+    signingKeys: config.signingKeys,
+    dev: config.signingKeys === undefined,
+    clerk,
+    store: config.store,
+    scopes: { 'mcp:tools': 'Use the tools of this MCP server' },
+    resourceName: 'clerk-mcp-issuer example',
+    logger: consoleLogger(config.logLevel ?? 'info'),
+  });
+  app.use(issuer.router);
+
+  // The example's own API, protected by Clerk the usual way: what the `my_profile` tool calls as the user.
+  const { secretKey, publishableKey, jwtKey, apiUrl } = clerk;
+  app.get('/api/profile', clerkMiddleware({ secretKey, publishableKey, jwtKey, apiUrl }), async (req, res) => {
+    const auth = getAuth(req);
+    if (!auth.userId) return res.status(401).json({ error: 'signed out' });
+    res.json({ userId: auth.userId, sessionId: auth.sessionId, servedBy: 'GET /api/profile (Clerk-protected)' });
+  });
+
+  // The MCP endpoint: the kit's bearer check, then the official SDK's streamable HTTP transport (stateless).
+  app.post('/mcp', issuer.requireBearer(), express.json({ limit: '1mb' }), async (req, res) => {
+    const server = exampleMcpServer(issuer, `${publicUrl}/api/profile`);
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  });
+  app.all('/mcp', issuer.requireBearer(), (_req, res) => {
+    res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless.' }, id: null });
+  });
+
+  app.get('/', (_req, res) => {
+    res.type('text/plain').send(`clerk-mcp-issuer example\nMCP endpoint: ${mcpUrl}\nDiscovery: ${publicUrl}/.well-known/oauth-authorization-server\n`);
+  });
+
+  return { app, issuer, devClerk, mcpUrl, signInUrl: issuer.config.clerk.signInUrl };
+}

@@ -1,0 +1,37 @@
+/**
+ * The example's MCP server: two tools behind the kit's bearer middleware.
+ * - `whoami`: the authenticated Clerk user and the granted scopes, straight from `req.auth`.
+ * - `my_profile`: calls the example's own Clerk-protected API as the user, with a fresh Clerk session token
+ *   from `issuer.clerkToken()` (token exchange; the MCP access token is never passed on).
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { McpAuthInfo, McpIssuer } from '../src/index.js';
+
+export function exampleMcpServer(issuer: McpIssuer, apiUrl: string): McpServer {
+  const server = new McpServer({ name: 'clerk-mcp-issuer-example', version: '1.0.0' });
+  const authOf = (authInfo: AuthInfo | undefined) => authInfo as unknown as McpAuthInfo | undefined;
+
+  server.registerTool(
+    'whoami',
+    { title: 'Who am I?', description: 'The signed-in Clerk user and the scopes this client was granted.' },
+    async ({ authInfo }) => {
+      const auth = authOf(authInfo);
+      const result = { userId: auth?.extra.userId, clientId: auth?.clientId, scopes: auth?.scopes };
+      return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
+    },
+  );
+
+  server.registerTool(
+    'my_profile',
+    { title: 'My profile (via the Clerk-protected API)', description: 'Calls this server’s own Clerk-protected API as the user.' },
+    async ({ authInfo }) => {
+      const clerkToken = await issuer.clerkToken(authOf(authInfo));
+      const res = await fetch(apiUrl, { headers: { authorization: `Bearer ${clerkToken}` } });
+      const body = await res.json();
+      if (!res.ok) return { isError: true, content: [{ type: 'text', text: `API answered ${res.status}: ${JSON.stringify(body)}` }] };
+      return { content: [{ type: 'text', text: JSON.stringify(body) }], structuredContent: body };
+    },
+  );
+  return server;
+}

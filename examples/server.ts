@@ -1,0 +1,43 @@
+/**
+ * `npm start`: the example MCP server. PORT (default 3000); issuer `http://localhost:$PORT` unless PUBLIC_URL;
+ * with CLERK_SECRET_KEY (+ CLERK_PUBLISHABLE_KEY, CLERK_SIGN_IN_URL) it runs against Clerk, otherwise against the
+ * embedded dev-only Clerk stand-in. MCP_SIGNING_KEYS holds the private JWK set (absent: an ephemeral dev key).
+ */
+import { createExampleApp } from './app.js';
+
+const port = Number(process.env.PORT ?? 3000);
+const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
+const realClerk = Boolean(process.env.CLERK_SECRET_KEY);
+
+try {
+  const example = await createExampleApp({
+    publicUrl,
+    clerk: realClerk ? {} : undefined, // {}: every Clerk setting comes from CLERK_* environment variables
+    signingKeys: process.env.MCP_SIGNING_KEYS,
+    logLevel: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
+  });
+  const server = example.app.listen(port, process.env.HOST ?? '127.0.0.1', () => {
+    const lines = [
+      '',
+      `  clerk-mcp-issuer example is running${example.devClerk ? ' with the DEV-ONLY Clerk stand-in (no Clerk account; never use in production)' : ' against Clerk'}`,
+      '',
+      `  MCP URL:     ${example.mcpUrl}`,
+      `  Discovery:   ${publicUrl}/.well-known/oauth-authorization-server`,
+      `  Sign-in:     ${example.signInUrl}`,
+      ...(example.devClerk ? [`  Test users:  ${[...example.devClerk.double.users.values()].map((u) => u.email).join(', ')}`] : []),
+      '',
+      '  Connect an MCP client (e.g. `npx @modelcontextprotocol/inspector`) to the MCP URL. Ctrl-C stops.',
+      '',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+  const stop = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
