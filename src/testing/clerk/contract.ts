@@ -51,6 +51,21 @@ export interface ClerkDoubleRequestLog {
   status: number;
 }
 
+/**
+ * A `ClerkErrors` answer to inject into the next matching BAPI request (after authentication), e.g. the 402 of a
+ * plan limit: `{ status: 402, code: 'unsupported_subscription_plan_features', message: 'Unsupported plan features' }`.
+ */
+export interface ClerkDoubleFailure {
+  status: number;
+  code: string;
+  message: string;
+  /** Default: `message`. */
+  longMessage?: string;
+  meta?: Record<string, unknown>;
+  /** Which request it hits: the next write (POST, PATCH, PUT, DELETE), the default, or the next request of any method. */
+  on?: 'write' | 'any';
+}
+
 export interface ClerkDoubleOptions {
   /** Seed the two documented test users (`user_test_alice`, `user_test_bob`). Default true. */
   seedUsers?: boolean;
@@ -58,6 +73,12 @@ export interface ClerkDoubleOptions {
   frontendApi?: string;
   /** Secret key the double accepts in `Authorization: Bearer`. Default a fresh `sk_test_…`. */
   secretKey?: string;
+  /**
+   * Origin of the app the browser session lives on: `azp` of the `__session` tokens from `sessionToken()` and
+   * `sessionCookie()` (Clerk sets it from the browser's `Origin`). Match it to `clerkMiddleware({ authorizedParties })`
+   * when a test sets those. Default `http://localhost:3000`.
+   */
+  authorizedParty?: string;
 }
 
 export interface ClerkDouble {
@@ -92,4 +113,6 @@ export interface ClerkDouble {
   sessionToken(sessionId: string): Promise<string>;
   /** Start a standalone HTTP server on loopback serving the router at `/`; sets apiUrl. */
   listen(port?: number): Promise<{ url: string; close(): Promise<void> }>;
+  /** Answer the next matching BAPI request with this error instead (one shot). */
+  failNextRequest?(failure: ClerkDoubleFailure): void;
 }
