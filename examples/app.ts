@@ -31,6 +31,7 @@ export interface ExampleApp {
 
 export async function createExampleApp(config: ExampleConfig): Promise<ExampleApp> {
   const app = express();
+  app.disable('x-powered-by');
   const publicUrl = config.publicUrl.replace(/\/+$/, '');
   const mcpUrl = `${publicUrl}/mcp`;
 

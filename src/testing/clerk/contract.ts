@@ -108,7 +108,7 @@ export interface ClerkDouble {
    * A `Cookie` header value (`__session=<session JWT>; __client_uat=<secs>`) that the real `clerkMiddleware`
    * (configured with this double's publishableKey, secretKey and jwtKey) authenticates as that session.
    */
-  sessionCookie(sessionId: string): Promise<string>;
+  sessionCookie(sessionId: string, options?: { lifetime?: number }): Promise<string>;
   /** A session token (the `__session` JWT) for the session, signed by the instance key. */
   sessionToken(sessionId: string): Promise<string>;
   /** Start a standalone HTTP server on loopback serving the router at `/`; sets apiUrl. */

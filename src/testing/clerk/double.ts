@@ -77,9 +77,9 @@ export async function createClerkDouble(options: ClerkDoubleOptions = {}): Promi
   }
 
   /** The `__session` token a browser on `authorizedParty` would hold for the session. */
-  async function cookieTokenAt(session: ClerkDoubleSession, issuedAt: number): Promise<string> {
+  async function cookieTokenAt(session: ClerkDoubleSession, issuedAt: number, lifetime?: number): Promise<string> {
     const { id: sessionId, userId } = session;
-    return mintSessionToken({ key, issuer: frontendApi, sessionId, userId, issuedAt, authorizedParty });
+    return mintSessionToken({ key, issuer: frontendApi, sessionId, userId, issuedAt, authorizedParty, lifetime });
   }
 
   const double: ClerkDouble = {
@@ -140,12 +140,13 @@ export async function createClerkDouble(options: ClerkDoubleOptions = {}): Promi
       return cookieTokenAt(sessionOf(sessionId), Math.floor(Date.now() / 1000));
     },
 
-    async sessionCookie(sessionId) {
+    async sessionCookie(sessionId, cookieOptions) {
       const session = sessionOf(sessionId);
       const issuedAt = Math.floor(Date.now() / 1000);
       // `__client_uat` after the token's `iat` tells `@clerk/backend` the token is stale and sends it to a handshake.
       const clientUat = Math.min(Math.floor(session.createdAt / 1000), issuedAt);
-      return `__session=${await cookieTokenAt(session, issuedAt)}; __client_uat=${clientUat}`;
+      // Clerk's browser SDK refreshes the 60 s token every minute; a stand-in without it may ask for a longer one.
+      return `__session=${await cookieTokenAt(session, issuedAt, cookieOptions?.lifetime)}; __client_uat=${clientUat}`;
     },
 
     async listen(port = 0) {

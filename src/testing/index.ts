@@ -1,0 +1,7 @@
+/**
+ * `clerk-mcp-issuer/testing`: the dev-only Clerk stand-in, the Clerk test double, and helpers for your own
+ * supertest suites. Never import this in production code.
+ */
+export { createDevClerk, DevClerkInProductionError, type DevClerk, type DevClerkOptions } from './dev/devClerk.js';
+export { createClerkDouble } from './clerk/double.js';
+export type { ClerkDouble, ClerkDoubleOptions, ClerkDoubleSession, ClerkDoubleUser } from './clerk/contract.js';
