@@ -6,7 +6,7 @@
  * @see https://openid.net/specs/openid-connect-core-1_0.html#IDToken
  */
 import type { JWTPayload } from 'jose';
-import { CLERK_RESERVED_CLAIMS, CLERK_SESSION_ONLY_CLAIMS, ID_TOKEN_ENVELOPE_CLAIMS } from './claims.js';
+import { FORBIDDEN_TEMPLATE_CLAIMS } from './claims.js';
 
 /** Claims the middleware adds per authorization request; shown by name only, their values do not exist yet. */
 export const PER_REQUEST_CLAIMS = ['aud', 'exp', 'iat', 'auth_time', 'nonce'] as const;
@@ -20,9 +20,12 @@ export interface IdTokenPreview {
   clerkIssuer?: string;
 }
 
-/** Builds the preview from a decoded Clerk template token. */
+/**
+ * Builds the preview from a decoded Clerk template token. It drops the same claims the middleware drops
+ * (`FORBIDDEN_TEMPLATE_CLAIMS`, also used by `src/clerk/clerkIdentity.ts`), so the preview is what it issues.
+ */
 export function idTokenPreview(clerkPayload: JWTPayload, issuer: string): IdTokenPreview {
-  const dropped = new Set<string>([...CLERK_RESERVED_CLAIMS, ...CLERK_SESSION_ONLY_CLAIMS, ...ID_TOKEN_ENVELOPE_CLAIMS]);
+  const dropped = new Set(FORBIDDEN_TEMPLATE_CLAIMS);
   const templateClaims = Object.entries(clerkPayload).filter(([claim]) => !dropped.has(claim));
   return {
     claims: { iss: issuer, sub: clerkPayload.sub, ...Object.fromEntries(templateClaims) },
