@@ -9,6 +9,7 @@ import cors from 'cors';
 import type { RequestHandler } from 'express';
 import type { IssuerContext } from '../context.js';
 import { OAuthError } from '../errors/oauthError.js';
+import { fromStore } from '../http/errorHandler.js';
 import { authInfoFromToken, bearerToken, type McpAuthInfo } from './authInfo.js';
 
 declare module 'express-serve-static-core' {
@@ -80,7 +81,12 @@ export function requireBearer(ctx: IssuerContext, options: RequireBearerOptions 
         req.auth = auth;
         next();
       },
-      (error) => (error instanceof OAuthError ? reject(res, error, true) : next(error)),
+      (error) => {
+        if (error instanceof OAuthError) return reject(res, error, true);
+        const unavailable = fromStore(error);
+        if (unavailable) return void res.status(503).set(unavailable.headers).json(unavailable.toJSON());
+        next(error);
+      },
     );
   };
 

@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from '../config/options.js';
 import { OAuthError } from '../errors/oauthError.js';
+import { StoreUnavailableError } from '../store/store.js';
 
 /** Errors from the body parsers carry `type` and `status` (http-errors); they are the client's fault. */
 function fromBodyParser(error: unknown): OAuthError | undefined {
@@ -21,10 +22,16 @@ function fromBodyParser(error: unknown): OAuthError | undefined {
   return new OAuthError('invalid_request', { status: e.status === 413 ? 413 : 400, description: descriptions[e.type] ?? 'malformed request' });
 }
 
+/** The store's backend is down: the client may retry (RFC 6749 §4.1.2.1, RFC 9110 §15.6.4). */
+export function fromStore(error: unknown): OAuthError | undefined {
+  if (!(error instanceof StoreUnavailableError)) return undefined;
+  return new OAuthError('temporarily_unavailable', { description: 'the service is temporarily unavailable; retry shortly', headers: { 'Retry-After': '5' }, cause: error });
+}
+
 export function oauthErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, next) => {
     if (res.headersSent) return next(error);
-    const oauth = error instanceof OAuthError ? error : fromBodyParser(error);
+    const oauth = error instanceof OAuthError ? error : fromStore(error) ?? fromBodyParser(error);
     if (oauth) {
       if (oauth.status >= 500) logger.warn('oauth endpoint unavailable', { path: req.path, error: oauth.error });
       res.status(oauth.status).set(oauth.headers).json(oauth.toJSON());

@@ -22,3 +22,18 @@ export interface Store {
   /** True when any of the keys exists (one round trip: the bearer check's revocation lookup). */
   existsAny(keys: string[]): Promise<boolean>;
 }
+
+/**
+ * What a store throws when its backend cannot be reached. Endpoints answer it with 503
+ * `temporarily_unavailable` (a redirect error at the authorization endpoint once the client is known), and the
+ * process stays up.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1 temporarily_unavailable
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'ERR_STORE_UNAVAILABLE';
+  constructor(message = 'the grant store is unavailable', options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

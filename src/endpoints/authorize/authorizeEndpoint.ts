@@ -13,6 +13,7 @@ import { randomCredential } from '../../crypto/secrets.js';
 import { OAuthError } from '../../errors/oauthError.js';
 import { asyncHandler } from '../../http/asyncHandler.js';
 import { allowMethods } from '../../http/endpointBasics.js';
+import { fromStore } from '../../http/errorHandler.js';
 import { sendConsentPage } from '../../pages/consentPage.js';
 import { sendErrorPage } from '../../pages/errorPage.js';
 import { readAuthorizationRequest, RedirectableError, UnredirectableError, type AuthorizationRequest } from './authorizationRequest.js';
@@ -63,9 +64,23 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       } catch (error) {
         if (error instanceof UnredirectableError) return sendErrorPage(res, 400, error.message);
         if (error instanceof RedirectableError) return answer(res, error, { error: error.oauth });
+        // Before phase 1 completes there is no validated redirect URI: the store outage is shown as a page.
+        const unavailable = fromStore(error);
+        if (unavailable) return sendErrorPage(res, 503, unavailable.description!);
         throw error;
       }
     });
+
+  /** Runs the steps after phase 1: a store outage now goes back to the client as `temporarily_unavailable`. */
+  const forClient = async (request: AuthorizationRequest, step: () => Promise<void>) => {
+    try {
+      await step();
+    } catch (error) {
+      const unavailable = fromStore(error);
+      if (unavailable) throw new RedirectableError(unavailable, request.redirectUri, request.state);
+      throw error;
+    }
+  };
 
   /** The Clerk session of this browser, or undefined when signed out (or its session has just ended). */
   const signedInUser = async (req: Request, request: AuthorizationRequest): Promise<SignedInUser | undefined> => {
@@ -127,34 +142,54 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
     });
   };
 
+  /** GET after phase 1: the user, freshness (prompt=login, max_age), consent, then the code. */
+  const continueAuthorization = async (req: Request, res: Response, request: AuthorizationRequest) => {
+    const user = await signedInUser(req, request);
+    const none = request.prompts.has('none');
+    if (!user) {
+      if (none) throw new RedirectableError(new OAuthError('login_required', { description: 'the user is not signed in' }), request.redirectUri, request.state);
+      return toSignIn(res, request, false);
+    }
+
+    const authAfter = Number(request.params.get(AUTH_AFTER) ?? NaN);
+    const tooOld = request.maxAge !== undefined && ctx.now() - user.authTime > request.maxAge;
+    if (Number.isFinite(authAfter)) {
+      // Back from a forced sign-in: it counts only if Clerk really authenticated again.
+      if (user.authTime < authAfter) {
+        throw new RedirectableError(new OAuthError('login_required', { description: 'a fresh sign-in was required and did not happen' }), request.redirectUri, request.state);
+      }
+    } else if (request.prompts.has('login') || tooOld) {
+      if (none) throw new RedirectableError(new OAuthError('login_required', { description: 'the sign-in is older than max_age' }), request.redirectUri, request.state);
+      return toSignIn(res, request, true);
+    }
+
+    const consented = !request.prompts.has('consent') && (await ctx.consents.covers(user.userId, request.client.client_id, request.scopes));
+    if (consented) return issueCode(res, request, user);
+    if (none) throw new RedirectableError(new OAuthError('consent_required', { description: 'the user has not approved this client' }), request.redirectUri, request.state);
+    return showConsent(res, request, user);
+  };
+
+  /** POST after phase 1: the consent decision, checked against the CSRF token of this user's session. */
+  const decide = async (req: Request, res: Response, request: AuthorizationRequest, form: URLSearchParams) => {
+    const user = await signedInUser(req, request);
+    if (!user) return toSignIn(res, request, false);
+    if (!consentCsrfValid(ctx.csrfKey, user.sessionId, request.params, form.get(CSRF_FIELD) ?? undefined)) {
+      return sendErrorPage(res, 403, 'the consent form expired or was not sent by you; start again from the application');
+    }
+    // 303: the browser follows with GET, never re-posting the form to the client.
+    if (form.get('decision') !== 'allow') {
+      return answer(res, request, { error: new OAuthError('access_denied', { description: 'the user denied the request' }) }, 303);
+    }
+    await ctx.consents.remember(user.userId, request.client.client_id, request.scopes);
+    return issueCode(res, request, user, 303);
+  };
+
   router.get(
     path,
     guarded(async (req, res) => {
       const query = new URL(req.originalUrl, 'http://x').searchParams;
       const request = await readAuthorizationRequest(query, ctx.clients, config);
-      const user = await signedInUser(req, request);
-      const none = request.prompts.has('none');
-      if (!user) {
-        if (none) throw new RedirectableError(new OAuthError('login_required', { description: 'the user is not signed in' }), request.redirectUri, request.state);
-        return toSignIn(res, request, false);
-      }
-
-      const authAfter = Number(request.params.get(AUTH_AFTER) ?? NaN);
-      const tooOld = request.maxAge !== undefined && ctx.now() - user.authTime > request.maxAge;
-      if (Number.isFinite(authAfter)) {
-        // Back from a forced sign-in: it counts only if Clerk really authenticated again.
-        if (user.authTime < authAfter) {
-          throw new RedirectableError(new OAuthError('login_required', { description: 'a fresh sign-in was required and did not happen' }), request.redirectUri, request.state);
-        }
-      } else if (request.prompts.has('login') || tooOld) {
-        if (none) throw new RedirectableError(new OAuthError('login_required', { description: 'the sign-in is older than max_age' }), request.redirectUri, request.state);
-        return toSignIn(res, request, true);
-      }
-
-      const consented = !request.prompts.has('consent') && (await ctx.consents.covers(user.userId, request.client.client_id, request.scopes));
-      if (consented) return issueCode(res, request, user);
-      if (none) throw new RedirectableError(new OAuthError('consent_required', { description: 'the user has not approved this client' }), request.redirectUri, request.state);
-      return showConsent(res, request, user);
+      await forClient(request, () => continueAuthorization(req, res, request));
     }),
   );
 
@@ -172,17 +207,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
         for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') form.append(name, v);
       }
       const request = await readAuthorizationRequest(form, ctx.clients, config);
-      const user = await signedInUser(req, request);
-      if (!user) return toSignIn(res, request, false);
-      if (!consentCsrfValid(ctx.csrfKey, user.sessionId, request.params, form.get(CSRF_FIELD) ?? undefined)) {
-        return sendErrorPage(res, 403, 'the consent form expired or was not sent by you; start again from the application');
-      }
-      // 303: the browser follows with GET, never re-posting the form to the client.
-      if (form.get('decision') !== 'allow') {
-        return answer(res, request, { error: new OAuthError('access_denied', { description: 'the user denied the request' }) }, 303);
-      }
-      await ctx.consents.remember(user.userId, request.client.client_id, request.scopes);
-      return issueCode(res, request, user, 303);
+      await forClient(request, () => decide(req, res, request, form));
     }),
   );
 
