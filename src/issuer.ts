@@ -6,6 +6,8 @@
 import { Router, type RequestHandler } from 'express';
 import { ClerkIdentity } from './clerk/clerkIdentity.js';
 import { ClientRegistry } from './clients/clientRegistry.js';
+import { ClientMetadataDocuments } from './clients/cimd/clientMetadataDocuments.js';
+import { guardedDocumentFetcher } from './clients/cimd/documentFetcher.js';
 import { resolveConfig, type McpIssuerOptions, type ResolvedConfig } from './config/options.js';
 import type { IssuerContext } from './context.js';
 import { deriveKey } from './crypto/secrets.js';
@@ -51,6 +53,14 @@ export interface McpIssuer {
   store: IssuerContext['store'];
 }
 
+/** The CIMD resolver when enabled: the guarded fetcher unless one is injected. */
+function clientMetadataDocuments(config: ResolvedConfig): ClientMetadataDocuments | undefined {
+  const cimd = config.clientIdMetadataDocuments;
+  if (!cimd) return undefined;
+  const fetcher = cimd.fetch ?? guardedDocumentFetcher({ allowLoopback: cimd.allowLoopback, maxBytes: cimd.maxBytes, timeoutMs: cimd.timeoutMs, ca: cimd.ca });
+  return new ClientMetadataDocuments(fetcher, config.scopes, cimd.allowLoopback === true);
+}
+
 /**
  * Creates the authorization server. Rejects with a `ConfigurationError` that says what to fix when the
  * configuration is wrong (issuer form, resource origin, missing keys or Clerk settings).
@@ -71,7 +81,7 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     keys,
     identity: new ClerkIdentity(config.clerk),
     store,
-    clients: new ClientRegistry(store),
+    clients: new ClientRegistry(store, clientMetadataDocuments(config)),
     codes: new AuthorizationCodes(store, revocations, config.lifetimes.authorizationCode, config.lifetimes.accessToken),
     refreshFamilies: new RefreshFamilies(store, revocations, config.lifetimes.refreshToken, config.lifetimes.refreshReuseGrace, keys.secret),
     revocations,

@@ -1,6 +1,6 @@
 /**
- * Registered clients: dynamic registration writes them, every endpoint reads them here. (A later client
- * source, Client ID Metadata Documents, plugs in at {@link ClientRegistry.find}.)
+ * Clients: registered ones (dynamic registration writes them) and metadata-document ones (fetched by URL);
+ * every endpoint reads them here.
  *
  * @see https://www.rfc-editor.org/rfc/rfc7591#section-3.2.1 client information response
  */
@@ -8,6 +8,7 @@ import { constantTimeEqual, hashCredential, randomCredential } from '../crypto/s
 import { KEYS } from '../grants/grant.js';
 import type { Store } from '../store/store.js';
 import type { ClientMetadata, ClientRecord } from './clientMetadata.js';
+import { isMetadataDocumentUrl, type ClientMetadataDocuments } from './cimd/clientMetadataDocuments.js';
 
 /** The registration response: registered metadata echoed, plus credentials. */
 export type ClientInformation = ClientMetadata & {
@@ -18,7 +19,11 @@ export type ClientInformation = ClientMetadata & {
 };
 
 export class ClientRegistry {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Client ID Metadata Documents, when enabled. */
+    private readonly documents?: ClientMetadataDocuments,
+  ) {}
 
   /** Registers a client; a secret is issued only to confidential clients (auth method other than `none`). */
   async register(metadata: ClientMetadata, now: number): Promise<ClientInformation> {
@@ -39,9 +44,14 @@ export class ClientRegistry {
     };
   }
 
-  /** The client, or `undefined` for an unknown (or malformed) id. */
+  /**
+   * The client, or `undefined` for an unknown (or malformed) id. A URL client id is resolved as a metadata
+   * document; a document that cannot be used throws {@link ClientMetadataDocumentError} with the reason.
+   */
   async find(clientId: unknown): Promise<ClientRecord | undefined> {
-    if (typeof clientId !== 'string' || clientId === '' || clientId.length > 256) return undefined;
+    if (typeof clientId !== 'string' || clientId === '' || clientId.length > 2048) return undefined;
+    if (this.documents && isMetadataDocumentUrl(clientId, this.documents.allowLoopback)) return this.documents.resolve(clientId);
+    if (clientId.length > 256) return undefined;
     return this.store.get<ClientRecord>(KEYS.client(clientId));
   }
 

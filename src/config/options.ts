@@ -5,6 +5,7 @@
 import type { Options as RateLimitOptions, Store as RateLimitStore } from 'express-rate-limit';
 import type { PrivateJwkSet } from '../keys/jwkSet.js';
 import type { Store } from '../store/store.js';
+import type { DocumentFetcher } from '../clients/cimd/documentFetcher.js';
 import { IssuerUrls, parseIssuer, parseResource } from './issuerUrls.js';
 
 /** What the kit logs through. Every line is already free of tokens, codes, secrets and cookies. */
@@ -73,6 +74,12 @@ export interface McpIssuerOptions {
   lifetimes?: Partial<Lifetimes>;
   /** `resource_name` of the protected resource metadata. */
   resourceName?: string;
+  /**
+   * Client ID Metadata Documents (an https URL as `client_id`). Enabled by default; `false` turns them off.
+   * `allowLoopback` lets `http://127.0.0.1…` documents through for local clients and tests (dev only; refused
+   * with NODE_ENV=production). `fetch` replaces the guarded fetcher (custom egress, tests).
+   */
+  clientIdMetadataDocuments?: false | { fetch?: DocumentFetcher; allowLoopback?: boolean; maxBytes?: number; timeoutMs?: number; ca?: string | string[] };
   rateLimit?: { register?: RateLimitSetting; token?: RateLimitSetting; store?: () => RateLimitStore };
   logger?: Logger;
 }
@@ -97,6 +104,7 @@ export interface ResolvedConfig {
   lifetimes: Lifetimes;
   resourceName?: string;
   rateLimit: NonNullable<McpIssuerOptions['rateLimit']>;
+  clientIdMetadataDocuments: Exclude<McpIssuerOptions['clientIdMetadataDocuments'], undefined>;
 }
 
 export const DEFAULT_LIFETIMES: Lifetimes = {
@@ -169,6 +177,11 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
   }
   if (lifetimes.authorizationCode > 600) throw new ConfigurationError('lifetimes.authorizationCode must be at most 600 seconds (SPEC §5)');
 
+  const cimd = options.clientIdMetadataDocuments ?? {};
+  if (cimd && cimd.allowLoopback && env.NODE_ENV === 'production') {
+    throw new ConfigurationError('clientIdMetadataDocuments.allowLoopback is a development allowance and is refused with NODE_ENV=production');
+  }
+
   return {
     urls,
     dev,
@@ -187,5 +200,6 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
     lifetimes,
     resourceName: options.resourceName,
     rateLimit: options.rateLimit ?? {},
+    clientIdMetadataDocuments: cimd,
   };
 }

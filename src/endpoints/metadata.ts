@@ -43,6 +43,7 @@ export function authorizationServerMetadata(config: ResolvedConfig, signingAlgor
     claims_supported: CLAIMS_SUPPORTED,
     prompt_values_supported: ['none', 'login', 'consent'],
     authorization_response_iss_parameter_supported: true,
+    ...(config.clientIdMetadataDocuments ? { client_id_metadata_document_supported: true } : {}),
   };
 }
 

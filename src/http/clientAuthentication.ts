@@ -8,6 +8,7 @@ import type { Request } from 'express';
 import { OAuthError } from '../errors/oauthError.js';
 import type { ClientRecord } from '../clients/clientMetadata.js';
 import { ClientRegistry } from '../clients/clientRegistry.js';
+import { ClientMetadataDocumentError } from '../clients/cimd/clientMetadataDocuments.js';
 
 interface PresentedCredentials {
   method: 'none' | 'client_secret_basic' | 'client_secret_post';
@@ -62,7 +63,10 @@ export function presentedCredentials(req: Request, body: Record<string, string>)
 export async function authenticateClient(req: Request, body: Record<string, string>, registry: ClientRegistry): Promise<ClientRecord> {
   const presented = presentedCredentials(req, body);
   const basic = presented.method === 'client_secret_basic';
-  const client = await registry.find(presented.clientId);
+  const client = await registry.find(presented.clientId).catch((error) => {
+    if (error instanceof ClientMetadataDocumentError) throw invalidClient(`the client metadata document cannot be used: ${error.message}`, basic);
+    throw error;
+  });
   if (!client) throw invalidClient('unknown client', basic);
   if (client.token_endpoint_auth_method === 'none') {
     if (presented.method !== 'none') throw invalidClient('this client is public and has no secret', basic);

@@ -15,6 +15,8 @@ export interface ConsentView {
   redirectTarget: string;
   scopes: Array<{ name: string; description: string }>;
   userLabel: string;
+  /** For a metadata-document client: the host that published its identity. */
+  documentHost?: string;
   /** Hidden fields that carry the authorization request and the CSRF token. */
   fields: Array<[string, string]>;
 }
@@ -29,7 +31,7 @@ export function sendConsentPage(res: Response, view: ConsentView): void {
     renderPage(
       `Allow ${escapeHtml(view.clientName)}?`,
       `<h1>Allow <span id="client-name">${escapeHtml(view.clientName)}</span> to access your account?</h1>
-<p class="muted">Signed in as <strong>${escapeHtml(view.userLabel)}</strong></p>
+${view.documentHost ? `<p class="muted">Client identity published by <strong id="client-host">${escapeHtml(view.documentHost)}</strong></p>\n` : ''}<p class="muted">Signed in as <strong>${escapeHtml(view.userLabel)}</strong></p>
 <p>It asks for:</p>
 <ul class="scopes">${scopes}</ul>
 <p class="muted">After you decide, you will be sent to <strong id="redirect-host">${escapeHtml(view.redirectTarget)}</strong>.

@@ -44,6 +44,7 @@ describe('discovery endpoints', () => {
       claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'name', 'given_name', 'family_name', 'preferred_username', 'picture', 'email', 'email_verified'],
       prompt_values_supported: ['none', 'login', 'consent'],
       authorization_response_iss_parameter_supported: true,
+      client_id_metadata_document_supported: true,
     });
     assert.deepEqual(res.body, kit.metadata);
   });

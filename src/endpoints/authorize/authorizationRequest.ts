@@ -11,6 +11,7 @@
  */
 import type { ClientRecord } from '../../clients/clientMetadata.js';
 import type { ClientRegistry } from '../../clients/clientRegistry.js';
+import { ClientMetadataDocumentError } from '../../clients/cimd/clientMetadataDocuments.js';
 import type { ResolvedConfig } from '../../config/options.js';
 import { OAuthError } from '../../errors/oauthError.js';
 import { matchRedirectUri } from '../../policy/redirectUri.js';
@@ -70,7 +71,14 @@ export async function readAuthorizationRequest(
   }
   const clientId = params.get('client_id');
   if (!clientId) throw new UnredirectableError('the request has no client_id');
-  const client = await registry.find(clientId);
+  let client;
+  try {
+    client = await registry.find(clientId);
+  } catch (error) {
+    // A document we could not use gives no redirect URI we may trust.
+    if (error instanceof ClientMetadataDocumentError) throw new UnredirectableError(`the client's metadata document cannot be used: ${error.message}`);
+    throw error;
+  }
   if (!client) throw new UnredirectableError('unknown client_id; the client must register first');
   const requestedRedirect = params.get('redirect_uri');
   const redirectUri =

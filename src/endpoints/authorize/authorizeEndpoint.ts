@@ -138,6 +138,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       redirectTarget: redirect.host || `${redirect.protocol}//`,
       scopes: request.scopes.map((name) => ({ name, description: config.scopes.get(name) ?? name })),
       userLabel: await ctx.identity.userLabel(user.userId),
+      ...(request.client.metadata_document ? { documentHost: new URL(request.client.client_id).host } : {}),
       fields,
     });
   };
