@@ -6,6 +6,7 @@
  *
  * @see https://clerk.com/docs/reference/backend-api/tag/JWT-Templates
  */
+import { parseIssuer } from '../config/issuerUrls.js';
 import { Command, Option } from 'commander';
 import { decodeJwt } from 'jose';
 import { type AppliedTemplate, applyPlan, listAllTemplates } from '../templates/clerkTemplates.js';
@@ -111,8 +112,11 @@ function checkUsage(opts: ProvisionOptions): { sessionId: string; issuer: string
   if (!opts.session) throw usage('--verify needs --session <sess_id>: the id of a live Clerk session (sign in to your app, then read getAuth(req).sessionId)');
   const issuer = opts.issuer ?? process.env.MCP_ISSUER;
   if (!issuer) throw usage('--verify needs the issuer: pass --issuer https://mcp.example.com or set MCP_ISSUER');
-  if (!URL.canParse(issuer) || issuer.endsWith('/')) {
-    throw usage(`--issuer "${issuer}" must be an absolute URL without a trailing slash, exactly as the middleware is configured`);
+  // The same rule the middleware applies at startup, so the preview shows the exact string it will emit.
+  try {
+    parseIssuer(issuer, Error);
+  } catch (error) {
+    throw usage(`--${(error as Error).message}`);
   }
   return { sessionId: opts.session, issuer };
 }

@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import selfsigned from 'selfsigned';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { UnauthorizedError, type OAuthClientInformationMixed, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { UnauthorizedError, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { InMemoryOAuthProvider } from '../support/mcpOAuthProvider.js';
 
@@ -28,7 +28,7 @@ interface DocumentServer {
 /** An https server on 127.0.0.1 with a self-signed certificate, serving documents by path. */
 async function startDocumentServer(): Promise<DocumentServer> {
   const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    days: 1,
+    notAfterDate: new Date(Date.now() + 24 * 3600 * 1000),
     keySize: 2048,
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
   });
