@@ -18,6 +18,8 @@ export interface ExampleConfig {
   /** Private JWK set (JSON); absent → an ephemeral dev key. */
   signingKeys?: string;
   store?: Store;
+  /** Dev only: accept Client ID Metadata Documents served on loopback (CIMD_ALLOW_LOOPBACK=1). */
+  cimdAllowLoopback?: boolean;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -50,6 +52,7 @@ export async function createExampleApp(config: ExampleConfig): Promise<ExampleAp
     dev: config.signingKeys === undefined,
     clerk,
     store: config.store,
+    clientIdMetadataDocuments: { allowLoopback: config.cimdAllowLoopback === true },
     scopes: { 'mcp:tools': 'Use the tools of this MCP server' },
     resourceName: 'clerk-mcp-issuer example',
     logger: consoleLogger(config.logLevel ?? 'info'),
