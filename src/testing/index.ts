@@ -5,3 +5,5 @@
 export { createDevClerk, DevClerkInProductionError, type DevClerk, type DevClerkOptions } from './dev/devClerk.js';
 export { createClerkDouble } from './clerk/double.js';
 export type { ClerkDouble, ClerkDoubleOptions, ClerkDoubleSession, ClerkDoubleUser } from './clerk/contract.js';
+export { startLoopbackServer, type LoopbackServer } from './loopbackServer.js';
+export { getAccessToken, GetAccessTokenError, type GetAccessTokenOptions, type IssuedTokens } from './getAccessToken.js';
