@@ -28,6 +28,8 @@ const STYLE = `
   .actions { display: flex; gap: .75rem; margin-top: 1.5rem; }
   button { flex: 1; font: inherit; padding: .6rem 1rem; border-radius: 8px; border: 1px solid #c5cad1; background: #fff; cursor: pointer; }
   button.primary { background: #2f5bea; border-color: #2f5bea; color: #fff; }
+  /* Grey on blue is unreadable: secondary text inside a primary button keeps the button's light text. */
+  button.primary .muted { color: #dfe6fd; }
   .error { border-left: 4px solid #c62828; padding-left: .75rem; }
   @media (prefers-color-scheme: dark) {
     body { background: #111418; color: #e6e8eb; } main { background: #1b1f24; } .muted { color: #9aa4af; }

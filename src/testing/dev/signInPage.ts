@@ -53,7 +53,8 @@ export function signInRouter({ double, origin, prefix, signIn }: SignInPageOptio
     res.status(200).send(
       renderPage(
         'Sign in (dev stand-in)',
-        `<h1>Sign in</h1>${BANNER}
+        // As Clerk's hosted page does ("to continue to <app>"): the person sees where the sign-in leads.
+        `<h1>Sign in</h1><p class="muted">to continue to <strong>${escapeHtml(new URL(back).host)}</strong></p>${BANNER}
 ${users}
 <form method="post" action="${prefix}/sign-in">${hidden}
 <p><label for="email">Or sign in with any email (a test user is created)</label><br>
