@@ -98,7 +98,7 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
   router.use(wellKnownDocument(urls.authorizationServerMetadataPaths, () => metadata));
   router.use(wellKnownDocument(urls.protectedResourceMetadataPaths, () => prm));
   router.use(wellKnownDocument([urls.routePath('jwks')], () => keys.publicJwks));
-  router.use(registrationEndpoint(config, ctx.clients));
+  router.use(registrationEndpoint(config, ctx.clients, logger));
   router.use(authorizationEndpoint(ctx));
   router.use(tokenEndpoint(ctx));
   router.use(revocationEndpoint(ctx));

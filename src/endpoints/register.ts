@@ -5,7 +5,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc7591#section-3.2.2 client registration error response
  */
 import express, { Router } from 'express';
-import type { ResolvedConfig } from '../config/options.js';
+import type { Logger, ResolvedConfig } from '../config/options.js';
 import { checkClientMetadata } from '../clients/clientMetadata.js';
 import type { ClientRegistry } from '../clients/clientRegistry.js';
 import { OAuthError } from '../errors/oauthError.js';
@@ -13,7 +13,7 @@ import { allowMethods, noStore, publicCors } from '../http/endpointBasics.js';
 import { rateLimited } from '../http/rateLimit.js';
 import { asyncHandler } from '../http/asyncHandler.js';
 
-export function registrationEndpoint(config: ResolvedConfig, registry: ClientRegistry): Router {
+export function registrationEndpoint(config: ResolvedConfig, registry: ClientRegistry, logger: Logger): Router {
   const router = Router();
   const path = config.urls.routePath('registration');
   router.use(path, publicCors(['POST']), allowMethods(['POST']));
@@ -26,6 +26,7 @@ export function registrationEndpoint(config: ResolvedConfig, registry: ClientReg
     asyncHandler(async (req, res) => {
       const metadata = checkClientMetadata(req.body, config.scopes);
       const information = await registry.register(metadata, Math.floor(Date.now() / 1000));
+      logger.info('client registered', { client_id: information.client_id, client_name: information.client_name, auth_method: information.token_endpoint_auth_method });
       res.status(201).json(information);
     }),
   );

@@ -22,9 +22,11 @@ export function publicCors(methods: string[]): RequestHandler {
 
 /** 405 with `Allow` for any other method (RFC 9110 §15.5.6), instead of Express's 404. */
 export function allowMethods(methods: string[]): RequestHandler {
-  const allow = [...methods, 'OPTIONS'].join(', ');
+  // HEAD is GET without a body (RFC 9110 §9.3.2): wherever GET is allowed, so is HEAD.
+  const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+  const allow = [...allowed, 'OPTIONS'].join(', ');
   return (req, res, next) => {
-    if (methods.includes(req.method) || req.method === 'OPTIONS') return next();
+    if (allowed.includes(req.method) || req.method === 'OPTIONS') return next();
     res.setHeader('Allow', allow);
     next(new OAuthError('method_not_allowed', { status: 405, description: `use ${methods.join(' or ')}` }));
   };

@@ -71,7 +71,7 @@ describe('discovery endpoints', () => {
   it('answers POST on a metadata document with 405 and Allow', async () => {
     const { app } = await appFor('https://mcp.example.com', 'https://mcp.example.com/mcp');
     const res = await request(app).post('/.well-known/oauth-authorization-server').expect(405);
-    assert.equal(res.headers.allow, 'GET, OPTIONS');
+    assert.equal(res.headers.allow, 'GET, HEAD, OPTIONS');
     assert.equal(res.body.error, 'method_not_allowed');
   });
 

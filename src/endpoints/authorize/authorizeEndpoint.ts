@@ -125,6 +125,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       codeChallenge: request.codeChallenge,
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
     });
+    ctx.logger.debug('authorization code issued', { client_id: request.client.client_id, user: user.userId, scope: request.scopes.join(' ') });
     answer(res, request, { code }, status);
   };
 

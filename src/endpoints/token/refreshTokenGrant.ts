@@ -41,6 +41,9 @@ export async function refreshTokenGrant(ctx: IssuerContext, client: ClientRecord
   const identityClaims = family && family.clientId === client.client_id ? await identityForGrant(ctx, family, scopes) : undefined;
 
   const outcome = await ctx.refreshFamilies.rotate(form.refresh_token, client.client_id, ctx.now());
-  if (!outcome.ok) throw new OAuthError('invalid_grant', { description: REASONS[outcome.reason] });
+  if (!outcome.ok) {
+    if (outcome.reason === 'reused') ctx.logger.warn('refresh token reuse detected; grant revoked', { client_id: client.client_id, grant: family?.grantId });
+    throw new OAuthError('invalid_grant', { description: REASONS[outcome.reason] });
+  }
   return tokenResponse(ctx, outcome.family, { scopes, refreshToken: outcome.refreshToken, identityClaims });
 }

@@ -34,7 +34,9 @@ export function tokenEndpoint(ctx: IssuerContext): Router {
         throw new OAuthError('unsupported_grant_type', { description: 'use authorization_code or refresh_token' });
       }
       const client = await authenticateClient(req, form, ctx.clients);
-      res.status(200).json(await grant(ctx, client, form));
+      const response = await grant(ctx, client, form);
+      ctx.logger.info('tokens issued', { client_id: client.client_id, grant_type: grantType, scope: response.scope, oidc: response.id_token !== undefined, rotating: response.refresh_token !== undefined });
+      res.status(200).json(response);
     }),
   );
   return router;
