@@ -26,7 +26,10 @@ export interface DocumentExpectations {
 }
 
 export function documentOutcome(result: HttpResult, { mediaTypes = ['application/json'] }: DocumentExpectations = {}): DocumentOutcome {
-  if (result.kind === 'error') return { ok: false, problem: result.message, absent: false };
+  if (result.kind === 'error') {
+    const fix = result.reason === 'insecure' ? 'serve it over https (or pass --insecure to read it anyway)' : 'make the host reachable from here (DNS, firewall, TLS) and answer within the timeout';
+    return { ok: false, problem: result.message, absent: false, fix };
+  }
   const { status, headers } = result;
   if (status >= 300 && status < 400) {
     const location = headers.get('location');

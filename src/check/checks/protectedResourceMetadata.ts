@@ -102,7 +102,7 @@ export function checkPrmResource(doc: ServedDocument, mcpUrl: string): Finding {
   const how = describeDifference(resource, mcpUrl);
   const rejected = rejecting.map((v) => `${v.client}: ${v.error}`).join('; ');
   const accepted = verdicts.filter((v) => v.accepts).map((v) => v.client);
-  return fail('prm.resource', `resource ${show(resource)} is not the MCP URL ${show(mcpUrl)} (${how}) at ${where}. ${rejected}${accepted.length ? ` (${accepted.join(', ')} accept it)` : ''}`, {
+  return fail('prm.resource', `resource ${show(resource)} is not the MCP URL ${show(mcpUrl)} (${how}) at ${where}. ${rejected}${accepted.length ? ` (${accepted.join(', ')} ${accepted.length === 1 ? 'accepts' : 'accept'} it)` : ''}`, {
     url,
     fix: `serve "resource": "${mcpUrl}" exactly, and use that string as the access tokens' aud`,
   });

@@ -9,7 +9,7 @@ import type { CheckReport } from '../runCheck.js';
 const LABEL = { pass: 'pass', warn: 'WARN', fail: 'FAIL' } as const;
 
 export function renderText(report: CheckReport): string {
-  const lines = [`clerk-mcp-issuer check ${report.url}`, `issuer ${JSON.stringify(report.issuer)} (from the ${report.issuerSource})`];
+  const lines = [`clerk-mcp-issuer check ${report.url}`, `issuer ${JSON.stringify(report.issuer)}, from the ${report.issuerSource}`];
   for (const section of Object.keys(SECTIONS) as Section[]) {
     const inSection = report.findings.filter((f) => CHECKS[f.id].section === section);
     if (inSection.length === 0) continue;

@@ -75,7 +75,7 @@ export async function authorizationCodeFlow(opts: FlowOptions): Promise<Finding[
   const callbackUrl = await opts.callback.wait(opts.callbackTimeoutMs);
   if (!callbackUrl) {
     return [
-      fail('callback.received', `no authorization response at ${opts.callback.redirectUri} within ${Math.round(opts.callbackTimeoutMs / 1000)} s`, {
+      fail('callback.received', `no authorization response at ${opts.callback.redirectUri} within ${opts.callbackTimeoutMs < 1000 ? `${opts.callbackTimeoutMs} ms` : `${Math.round(opts.callbackTimeoutMs / 1000)} s`}`, {
         fix: 'open the printed URL and sign in; if the browser showed an error page, the authorization request itself was refused',
       }),
     ];

@@ -35,12 +35,16 @@ export interface Discovery {
   findings: Finding[];
   /** The issuer a client expects: PRM `authorization_servers[0]`, or the MCP origin when no PRM was found. */
   issuer: string;
-  issuerSource: 'protected resource metadata' | 'MCP origin (no protected resource metadata; the MCP SDK falls back to it)';
+  issuerSource: typeof FROM_PRM | typeof FROM_ORIGIN;
   /** The AS metadata document a client uses (RFC 8414 first), when one was found. */
   metadata?: JsonObject;
   /** The protected resource metadata a client uses, when one was found. */
   prm?: JsonObject;
 }
+
+const FROM_PRM = 'protected resource metadata, authorization_servers[0]';
+/** The MCP SDK's legacy fallback when no PRM is found. */
+const FROM_ORIGIN = 'MCP origin: no usable protected resource metadata, and the MCP SDK then uses the origin';
 
 /** The JSON-RPC request an MCP client sends first; the server must challenge it before reading it. */
 const INITIALIZE = JSON.stringify({
@@ -99,7 +103,7 @@ export async function discover(mcpUrl: string, policy: HttpPolicy): Promise<Disc
   const discovery: Discovery = {
     findings,
     issuer: issuer ?? resource.origin,
-    issuerSource: issuer ? 'protected resource metadata' : 'MCP origin (no protected resource metadata; the MCP SDK falls back to it)',
+    issuerSource: issuer ? FROM_PRM : FROM_ORIGIN,
     prm: prm.documents[0]?.document,
   };
   if (!URL.canParse(discovery.issuer)) return discovery;

@@ -23,9 +23,8 @@ export function registrationRequest(redirectUri: string, scope?: string): Regist
 
 export async function registerClient(metadata: JsonObject | undefined, sent: RegistrationRequest, policy: HttpPolicy): Promise<RegistrationResult> {
   const endpoint = absoluteUrl(metadata?.registration_endpoint)?.href;
-  if (!endpoint) {
-    return { findings: [fail('dcr.status', 'not attempted: the metadata has no registration_endpoint', { fix: 'advertise registration_endpoint (RFC 8414 §2)' })] };
-  }
+  if (!metadata) return { findings: [fail('dcr.status', 'not attempted: no authorization server metadata was found', { fix: 'see the as.* findings' })] };
+  if (!endpoint) return { findings: [fail('dcr.status', 'not attempted: the metadata has no registration_endpoint', { fix: 'advertise registration_endpoint (RFC 8414 §2)' })] };
   const result = await request(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(sent) }, policy);
   return checkRegistrationResponse(result, sent, endpoint);
 }
