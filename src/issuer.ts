@@ -82,7 +82,7 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     identity: new ClerkIdentity(config.clerk),
     store,
     clients: new ClientRegistry(store, clientMetadataDocuments(config)),
-    codes: new AuthorizationCodes(store, revocations, config.lifetimes.authorizationCode, config.lifetimes.accessToken),
+    codes: new AuthorizationCodes(store, revocations, config.lifetimes.authorizationCode, config.lifetimes.accessToken, logger),
     refreshFamilies: new RefreshFamilies(store, revocations, config.lifetimes.refreshToken, config.lifetimes.refreshReuseGrace, keys.secret),
     revocations,
     consents: new Consents(store),

@@ -6,6 +6,7 @@
  * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-4.1.3 token request
  */
 import { hashCredential, randomCredential } from '../crypto/secrets.js';
+import type { Logger } from '../config/options.js';
 import type { Store } from '../store/store.js';
 import { KEYS, type Grant } from './grant.js';
 import type { Revocations } from './revocation.js';
@@ -24,6 +25,7 @@ export class AuthorizationCodes {
     private readonly revocations: Revocations,
     private readonly lifetime: number,
     private readonly replayMemory: number,
+    private readonly logger: Logger,
   ) {}
 
   /** Stores the record under the hash of a new code and returns the code. */
@@ -45,7 +47,10 @@ export class AuthorizationCodes {
       return record;
     }
     const used = await this.store.get<{ grantId: string }>(KEYS.usedCode(hash));
-    if (used) await this.revocations.revokeGrant(used.grantId);
+    if (used) {
+      await this.revocations.revokeGrant(used.grantId);
+      this.logger.warn('authorization code replayed; the grant it created is revoked', { grant: used.grantId });
+    }
     return undefined;
   }
 }
