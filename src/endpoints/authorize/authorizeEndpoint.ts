@@ -1,6 +1,6 @@
 /**
- * The authorization endpoint: `GET /authorize` reads the request, finds the user's Clerk session, asks for
- * consent when needed, and redirects back with a code; `POST /authorize` takes the consent decision.
+ * The authorization endpoint: `GET /authorize` (or a form POST) reads the request, finds the user's Clerk
+ * session, asks for consent when needed, and redirects back with a code; the consent form POSTs the decision.
  *
  * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-4.1.1 authorization request
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest prompt, max_age, nonce
@@ -199,16 +199,18 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
     path,
     express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 50 }),
     guarded(async (req, res) => {
-      // A cross-site POST is not the user's decision (SameSite cookies already keep Clerk's session out of it).
-      const origin = req.headers.origin;
-      if (origin !== undefined && origin !== 'null' && origin !== config.urls.issuerUrl.origin) {
-        return sendErrorPage(res, 403, 'the consent form was posted from another site');
-      }
       const form = new URLSearchParams();
       for (const [name, value] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
         for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') form.append(name, v);
       }
       const request = await readAuthorizationRequest(form, ctx.clients, config);
+      // OIDC Core §3.1.2.1: an authorization request may come by POST too; only a form with a decision is consent.
+      if (!form.has('decision') && !form.has(CSRF_FIELD)) return forClient(request, () => continueAuthorization(req, res, request));
+      // A cross-site POST is not the user's decision (SameSite cookies already keep Clerk's session out of it).
+      const origin = req.headers.origin;
+      if (origin !== undefined && origin !== 'null' && origin !== config.urls.issuerUrl.origin) {
+        return sendErrorPage(res, 403, 'the consent form was posted from another site');
+      }
       await forClient(request, () => decide(req, res, request, form));
     }),
   );
