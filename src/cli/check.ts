@@ -16,7 +16,7 @@ import { CliError, EXIT, type ExitCode } from './exitCodes.js';
  * "At least one check failed". Not in the shared `EXIT` table (yet): only `check` produces it, like diff(1)'s
  * "differences found". Unreachable hosts and timeouts are findings, so they exit with it too.
  */
-export const CHECK_FAILED = 3 as ExitCode;
+export const CHECK_FAILED = EXIT.CHECK_FAILED;
 
 /** The stable prefix of the stderr line carrying the authorization URL in `--interactive` runs (scripts read it). */
 export const AUTHORIZATION_URL_PREFIX = 'authorization URL: ';

@@ -14,7 +14,7 @@ describe('clerk-mcp-issuer (the program)', () => {
     assert.equal(run.code, 0);
     assert.match(run.stdout, /^ {2}provision \[options\]/m);
     assert.match(run.stdout, /^ {2}keys/m);
-    assert.match(run.stdout, /Exit codes:\n {2}0 {3}ok, or nothing to change\n {2}1 {3}Clerk API error .*\n {2}2 {3}invalid local input .*\n {2}64 {2}usage or configuration error/);
+    assert.match(run.stdout, /Exit codes:\n {2}0 {3}ok, or nothing to change\n {2}1 {3}Clerk API error .*\n {2}2 {3}invalid local input .*\n {2}3 {3}check: at least one check failed\n {2}64 {2}usage or configuration error/);
   });
 
   it('--version - the package version; exit 0', async () => {
