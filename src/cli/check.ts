@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { renderJson } from '../check/report/renderJson.js';
 import { renderText } from '../check/report/renderText.js';
 import { DEFAULT_CALLBACK_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, runCheck, type CheckOptions } from '../check/runCheck.js';
-import { CliError, EXIT, type ExitCode } from './exitCodes.js';
+import { CliError, EXIT } from './exitCodes.js';
 
 /**
  * "At least one check failed". Not in the shared `EXIT` table (yet): only `check` produces it, like diff(1)'s
