@@ -1,0 +1,172 @@
+/**
+ * The Redis store: several instances of the MCP server share one grant store (SPEC §8). Every operation of the
+ * {@link Store} contract is one Redis command, so each is atomic on the server: `take` is GETDEL (of concurrent
+ * redemptions of one code exactly one gets it), `compareAndSwap` is a Lua script (refresh rotation), every write
+ * carries its TTL in the same command (nothing is ever written without its expiry). Values are the same JSON text
+ * the memory store keeps, so compare-and-swap compares exactly what was read.
+ *
+ * While Redis is unreachable every call throws {@link StoreUnavailableError} at once (503
+ * `temporarily_unavailable`); the connection comes back by itself.
+ */
+import { createHash } from 'node:crypto';
+import { consoleLogger } from '../logging/logger.js';
+import {
+  createRedisClient,
+  DEFAULT_COMMAND_TIMEOUT_MS,
+  sendCommand,
+  watchConnection,
+  type RedisClientLike,
+  type RedisConnectionOptions,
+} from './redisConnection.js';
+import { StoreUnavailableError, type Store, type StoreValue } from './store.js';
+
+export type { RedisClientLike } from './redisConnection.js';
+
+export interface RedisStoreOptions extends RedisConnectionOptions {
+  /** `redis://[[user]:password@]host:port[/db]`, or `rediss://` for TLS. The store owns this connection. */
+  url?: string;
+  /**
+   * An ioredis client you own instead of `url` (the store attaches an `error` listener; `close()` leaves it
+   * open). Create it with `enableOfflineQueue: false`, `maxRetriesPerRequest: 0` and
+   * `autoResendUnfulfilledCommands: false` to fail as fast as a store made from a URL.
+   */
+  client?: RedisClientLike;
+  /** Prefix of every key, so one Redis can serve other data (or several issuers). Default `cmi:`. */
+  keyPrefix?: string;
+}
+
+/** A Lua script run by hash, loaded once per Redis server (EVAL on NOSCRIPT, e.g. after a Redis restart). */
+interface Script {
+  lua: string;
+  sha: string;
+}
+
+function script(lua: string): Script {
+  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
+}
+
+/**
+ * Replaces KEYS[1] with ARGV[2] only if it still holds exactly ARGV[1] (JSON text); ARGV[3] is the TTL in
+ * milliseconds, or empty for none. A missing key never matches.
+ */
+const COMPARE_AND_SWAP = script(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+return 1
+`);
+
+/** The `PX` argument for a TTL in seconds (omitted or 0: no expiry, as in the memory store). */
+function ttlMs(ttlSeconds: number | undefined): string {
+  return ttlSeconds ? String(Math.max(1, Math.round(ttlSeconds * 1000))) : '';
+}
+
+function parse<T>(reply: unknown): T | undefined {
+  return typeof reply === 'string' ? (JSON.parse(reply) as T) : undefined;
+}
+
+export class RedisStore implements Store {
+  readonly #prefix: string;
+  readonly #timeoutMs: number;
+  readonly #owned: boolean;
+  readonly #loading: Promise<RedisClientLike>;
+  #client?: RedisClientLike;
+
+  constructor(options: RedisStoreOptions) {
+    if (!options.url === !options.client) throw new TypeError('RedisStore: pass exactly one of `url` or `client`');
+    this.#prefix = options.keyPrefix ?? 'cmi:';
+    this.#timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+    this.#owned = Boolean(options.url);
+    const logger = options.logger ?? consoleLogger();
+    this.#loading = (options.client ? Promise.resolve(options.client) : createRedisClient(options.url!, options)).then((client) => {
+      watchConnection(client, logger);
+      this.#client = client;
+      return client;
+    });
+    // A missing ioredis surfaces on ready() and on every call; it must not be an unhandled rejection meanwhile.
+    this.#loading.catch(() => undefined);
+  }
+
+  /** The key prefix in use (`cmi:` unless configured). */
+  get keyPrefix(): string {
+    return this.#prefix;
+  }
+
+  /** The connection (for {@link redisRateLimitStore} to share it). */
+  connection(): Promise<RedisClientLike> {
+    return this.#loading;
+  }
+
+  /**
+   * Resolves once Redis answers; rejects with {@link StoreUnavailableError} after `timeoutMs` (the store keeps
+   * reconnecting regardless). Optional: a store that is not ready yet answers 503 until it is.
+   */
+  async ready(timeoutMs = 10_000): Promise<void> {
+    const client = await this.#loading;
+    if (client.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new StoreUnavailableError(`the grant store (Redis) did not become ready within ${timeoutMs} ms`)), timeoutMs);
+      client.once('ready', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Closes a connection the store opened from `url`; a client you passed stays open. */
+  async close(): Promise<void> {
+    if (!this.#owned) return;
+    const client = await this.#loading.catch(() => undefined);
+    if (!client) return;
+    if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+    else client.disconnect();
+  }
+
+  async #call(command: string, ...args: Array<string | number>): Promise<unknown> {
+    return sendCommand(this.#client ?? (await this.#loading), this.#timeoutMs, command, args);
+  }
+
+  async #eval(s: Script, keys: string[], args: string[]): Promise<unknown> {
+    try {
+      return await this.#call('EVALSHA', s.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!/^NOSCRIPT\b/.test((error as Error).message)) throw error;
+      return this.#call('EVAL', s.lua, keys.length, ...keys, ...args);
+    }
+  }
+
+  #key(key: string): string {
+    return this.#prefix + key;
+  }
+
+  async put(key: string, value: StoreValue, ttlSeconds?: number): Promise<void> {
+    const px = ttlMs(ttlSeconds);
+    await this.#call('SET', this.#key(key), JSON.stringify(value), ...(px ? ['PX', px] : []));
+  }
+
+  async putIfAbsent(key: string, value: StoreValue, ttlSeconds?: number): Promise<boolean> {
+    const px = ttlMs(ttlSeconds);
+    return (await this.#call('SET', this.#key(key), JSON.stringify(value), 'NX', ...(px ? ['PX', px] : []))) === 'OK';
+  }
+
+  async get<T extends StoreValue>(key: string): Promise<T | undefined> {
+    return parse<T>(await this.#call('GET', this.#key(key)));
+  }
+
+  /** GETDEL (Redis ≥ 6.2): read and delete in one command, so one of concurrent takers wins. */
+  async take<T extends StoreValue>(key: string): Promise<T | undefined> {
+    return parse<T>(await this.#call('GETDEL', this.#key(key)));
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#call('DEL', this.#key(key));
+  }
+
+  async compareAndSwap(key: string, expected: StoreValue, next: StoreValue, ttlSeconds?: number): Promise<boolean> {
+    return (await this.#eval(COMPARE_AND_SWAP, [this.#key(key)], [JSON.stringify(expected), JSON.stringify(next), ttlMs(ttlSeconds)])) === 1;
+  }
+
+  async existsAny(keys: string[]): Promise<boolean> {
+    if (keys.length === 0) return false;
+    return Number(await this.#call('EXISTS', ...keys.map((k) => this.#key(k)))) > 0;
+  }
+}
