@@ -6,6 +6,8 @@ export { ConfigurationError, type McpIssuerOptions, type ClerkOptions, type Life
 export { OAuthError, type OAuthErrorCode } from './errors/oauthError.js';
 export type { Store, StoreValue } from './store/store.js';
 export { MemoryStore } from './store/memory.js';
+export { RedisStore, type RedisStoreOptions, type RedisClientLike } from './store/redis.js';
+export { redisRateLimitStore, type RedisRateLimitStoreOptions } from './store/redisRateLimitStore.js';
 export type { McpAuthInfo } from './bearer/authInfo.js';
 export type { RequireBearerOptions } from './bearer/requireBearer.js';
 export type { McpTokenVerifier } from './bearer/mcpTokenVerifier.js';

@@ -80,7 +80,11 @@ export interface McpIssuerOptions {
    * with NODE_ENV=production). `fetch` replaces the guarded fetcher (custom egress, tests).
    */
   clientIdMetadataDocuments?: false | { fetch?: DocumentFetcher; allowLoopback?: boolean; maxBytes?: number; timeoutMs?: number; ca?: string | string[] };
-  rateLimit?: { register?: RateLimitSetting; token?: RateLimitSetting; store?: () => RateLimitStore };
+  /**
+   * Limits on `/register` and `/token`. `store` makes one express-rate-limit store per limiter (it is told which),
+   * e.g. `await redisRateLimitStore(redisStore)` so every instance counts together.
+   */
+  rateLimit?: { register?: RateLimitSetting; token?: RateLimitSetting; store?: (limiter: 'register' | 'token') => RateLimitStore };
   logger?: Logger;
 }
 

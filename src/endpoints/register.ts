@@ -19,7 +19,7 @@ export function registrationEndpoint(config: ResolvedConfig, registry: ClientReg
   router.use(path, publicCors(['POST']), allowMethods(['POST']));
   router.post(
     path,
-    rateLimited(config.rateLimit.register, { windowMs: 60 * 60 * 1000, limit: 200 }, config.rateLimit.store),
+    rateLimited('register', config.rateLimit.register, { windowMs: 60 * 60 * 1000, limit: 200 }, config.rateLimit.store),
     (req, _res, next) => (req.is('application/json') ? next() : next(new OAuthError('invalid_client_metadata', { description: 'the body must be application/json' }))),
     express.json({ limit: '16kb', strict: false }),
     noStore,

@@ -23,7 +23,7 @@ export function tokenEndpoint(ctx: IssuerContext): Router {
   router.post(
     path,
     noStore,
-    rateLimited(ctx.config.rateLimit.token, { windowMs: 60 * 1000, limit: 600 }, ctx.config.rateLimit.store),
+    rateLimited('token', ctx.config.rateLimit.token, { windowMs: 60 * 1000, limit: 600 }, ctx.config.rateLimit.store),
     formBody,
     asyncHandler(async (req, res) => {
       const form = formOf(req.body);
