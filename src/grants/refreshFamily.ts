@@ -77,8 +77,10 @@ export class RefreshFamilies {
       if (hash === family.current) {
         const ttl = family.expiresAt - now;
         const next: RefreshFamily = { ...family, current: successorHash, previous: hash, rotatedAt: now };
+        // The successor's lookup record first: should the store fail between the two writes, the family never
+        // names a successor nobody can find (a lone lookup record for a token never handed out is harmless).
+        await this.store.put(KEYS.refreshToken(successorHash), { grantId: family.grantId }, ttl);
         if (await this.store.compareAndSwap(KEYS.family(family.grantId), family, next, ttl)) {
-          await this.store.put(KEYS.refreshToken(successorHash), { grantId: family.grantId }, ttl);
           return { ok: true, family: next, refreshToken: successor };
         }
         continue; // another refresh rotated it first: read again, we are now the predecessor
