@@ -12,6 +12,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { UnauthorizedError, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { describeWithStores } from '../support/stores.js';
 import { InMemoryOAuthProvider } from '../support/mcpOAuthProvider.js';
 
 const REDIRECT = 'http://127.0.0.1:53683/callback';
@@ -37,7 +38,7 @@ async function whoami(client: Client): Promise<Whoami> {
   return JSON.parse(content[0].text) as Whoami;
 }
 
-describe('@modelcontextprotocol/sdk v1 client against the kit', () => {
+describeWithStores('@modelcontextprotocol/sdk v1 client against the kit', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();

@@ -7,12 +7,13 @@ import assert from 'node:assert/strict';
 import * as oauth from 'oauth4webapi';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { startHarness, type Harness } from '../support/harness.js';
+import { describeWithStores } from '../support/stores.js';
 import { startForwardingFacade } from '../fixtures/forwardingFacade.js';
 
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 const REDIRECT = 'http://127.0.0.1:53682/callback';
 
-describe('oauth4webapi against the kit', () => {
+describeWithStores('oauth4webapi against the kit', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as client from 'openid-client';
 import { decodeJwt } from 'jose';
 import { startHarness, type Harness } from '../support/harness.js';
+import { describeWithStores } from '../support/stores.js';
 
 const REDIRECT = 'http://127.0.0.1:53683/callback';
 const SCOPE = 'openid profile email mcp:tools';
@@ -37,7 +38,7 @@ function recordingFetch(seen: Seen[], rewrite?: (path: string, res: Response) =>
 
 const insecure = { execute: [client.allowInsecureRequests] };
 
-describe('openid-client against the kit', () => {
+describeWithStores('openid-client against the kit', () => {
   let h: Harness;
   before(async () => {
     h = await startHarness();

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { createClerkClient } from '@clerk/backend';
-import { createMcpIssuer, type McpIssuer, type McpIssuerOptions } from '../../src/index.js';
+import { createMcpIssuer, type McpIssuer, type McpIssuerOptions, type Store } from '../../src/index.js';
 import { generateSigningKey, type PrivateJwkSet } from '../../src/keys/jwkSet.js';
 import { createClerkDouble } from '../../src/testing/clerk/double.js';
 import type { ClerkDouble } from '../../src/testing/clerk/contract.js';
@@ -44,6 +44,18 @@ export interface HarnessOptions {
   express?: () => Express;
 }
 
+/** A store the harness creates for each issuer it starts, and closes with it. */
+export type HarnessStoreFactory = () => Store & { close?(): Promise<void> };
+
+let harnessStore: HarnessStoreFactory | undefined;
+/**
+ * Sets the store every later `startHarness()` uses unless its options name one (undefined: the kit's default
+ * memory store). `describeWithStores` sets it around a suite so the same suite runs on each store.
+ */
+export function setHarnessStore(factory: HarnessStoreFactory | undefined): void {
+  harnessStore = factory;
+}
+
 let sharedKeys: PrivateJwkSet | undefined;
 /** One RSA key for the whole run: generating 2048-bit keys per test would dominate the suite's time. */
 export async function testSigningKeys(): Promise<PrivateJwkSet> {
@@ -52,7 +64,7 @@ export async function testSigningKeys(): Promise<PrivateJwkSet> {
 }
 
 /** Creates the kit's id_token template in the double from the shipped `clerk-templates/mcp-id-token.json`. */
-async function provisionTemplate(double: ClerkDouble): Promise<void> {
+export async function provisionTemplate(double: ClerkDouble): Promise<void> {
   const file = JSON.parse(await readFile(new URL('../../clerk-templates/mcp-id-token.json', import.meta.url), 'utf8'));
   const clerk = createClerkClient({ secretKey: double.secretKey, apiUrl: double.apiUrl });
   await clerk.jwtTemplates.create({ name: file.name, claims: file.claims, lifetime: file.lifetime, allowedClockSkew: file.allowed_clock_skew });
@@ -73,50 +85,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const sessionIds: string[] = [];
   let userId = 'user_test_alice';
 
-  // Stands in for Clerk's hosted sign-in page: signs the user in and returns to `redirect_url`.
-  app.get('/sign-in', async (req, res) => {
-    const session = double.createSession(userId);
-    sessionIds.push(session.id);
-    const cookie = await double.sessionCookie(session.id);
-    for (const part of cookie.split('; ')) res.append('Set-Cookie', `${part}; Path=/; HttpOnly; SameSite=Lax`);
-    res.redirect(302, String(req.query.redirect_url));
-  });
-
+  mountSignIn(app, double, () => userId, (id) => sessionIds.push(id));
+  const ownStore = opts.options?.store ? undefined : harnessStore?.();
   const issuer = await createMcpIssuer({
-    issuer: issuerUrl,
-    resource: mcpUrl,
-    signingKeys,
-    clerk: {
-      secretKey: double.secretKey,
-      publishableKey: double.publishableKey,
-      jwtKey: double.jwtKey,
-      apiUrl: double.apiUrl,
-      signInUrl: `${origin}/sign-in`,
-    },
-    scopes: { 'mcp:tools': 'Use the tools of this MCP server' },
-    rateLimit: { register: false, token: false },
+    ...harnessIssuerOptions(double, { issuerUrl, mcpUrl, signInUrl: `${origin}/sign-in`, signingKeys }),
+    ...(ownStore ? { store: ownStore } : {}),
     ...opts.options,
   });
   app.use(issuer.router);
-
-  // The MCP endpoint: official SDK, stateless streamable HTTP, one server per request.
-  const mcpPath = new URL(mcpUrl).pathname;
-  app.post(mcpPath, issuer.requireBearer(), express.json(), async (req, res) => {
-    const server = new McpServer({ name: 'harness', version: '1.0.0' });
-    server.registerTool('whoami', { description: 'The signed-in Clerk user' }, async (extra) => ({
-      content: [{ type: 'text', text: JSON.stringify({ userId: extra.authInfo?.extra?.userId, scopes: extra.authInfo?.scopes, clientId: extra.authInfo?.clientId }) }],
-    }));
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-  });
-  app.all(mcpPath, issuer.requireBearer(), (_req, res) => {
-    res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
-  });
+  mountMcpEndpoint(app, issuer, mcpUrl);
 
   const harness: Harness = {
     app,
@@ -144,7 +121,61 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await clerkServer.close();
+      await ownStore?.close?.();
     },
   };
   return harness;
+}
+
+/** The issuer options every harness app uses: the double as Clerk, one server scope, no rate limits. */
+export function harnessIssuerOptions(
+  double: ClerkDouble,
+  at: { issuerUrl: string; mcpUrl: string; signInUrl: string; signingKeys: PrivateJwkSet },
+): McpIssuerOptions {
+  return {
+    issuer: at.issuerUrl,
+    resource: at.mcpUrl,
+    signingKeys: at.signingKeys,
+    clerk: {
+      secretKey: double.secretKey,
+      publishableKey: double.publishableKey,
+      jwtKey: double.jwtKey,
+      apiUrl: double.apiUrl,
+      signInUrl: at.signInUrl,
+    },
+    scopes: { 'mcp:tools': 'Use the tools of this MCP server' },
+    rateLimit: { register: false, token: false },
+  };
+}
+
+/** Stands in for Clerk's hosted sign-in page: signs the user in and returns to `redirect_url`. */
+export function mountSignIn(app: Express, double: ClerkDouble, user: () => string, signedIn: (sessionId: string) => void): void {
+  app.get('/sign-in', async (req, res) => {
+    const session = double.createSession(user());
+    signedIn(session.id);
+    const cookie = await double.sessionCookie(session.id);
+    for (const part of cookie.split('; ')) res.append('Set-Cookie', `${part}; Path=/; HttpOnly; SameSite=Lax`);
+    res.redirect(302, String(req.query.redirect_url));
+  });
+}
+
+/** The MCP endpoint: official SDK, stateless streamable HTTP, one server per request, a `whoami` tool. */
+export function mountMcpEndpoint(app: Express, issuer: McpIssuer, mcpUrl: string): void {
+  const mcpPath = new URL(mcpUrl).pathname;
+  app.post(mcpPath, issuer.requireBearer(), express.json(), async (req, res) => {
+    const server = new McpServer({ name: 'harness', version: '1.0.0' });
+    server.registerTool('whoami', { description: 'The signed-in Clerk user' }, async (extra) => ({
+      content: [{ type: 'text', text: JSON.stringify({ userId: extra.authInfo?.extra?.userId, scopes: extra.authInfo?.scopes, clientId: extra.authInfo?.clientId }) }],
+    }));
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on('close', () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  });
+  app.all(mcpPath, issuer.requireBearer(), (_req, res) => {
+    res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
+  });
 }
