@@ -22,8 +22,8 @@ export interface IssuerContext {
   refreshFamilies: RefreshFamilies;
   revocations: Revocations;
   consents: Consents;
-  /** Key of the consent form's CSRF MAC. */
-  csrfKey: Buffer;
+  /** Keys of the consent form's CSRF MAC: the first makes it, any one accepts it (key rotation overlap). */
+  csrfKeys: Buffer[];
   logger: Logger;
   /** Seconds since the epoch. */
   now(): number;

@@ -83,10 +83,10 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     store,
     clients: new ClientRegistry(store, clientMetadataDocuments(config)),
     codes: new AuthorizationCodes(store, revocations, config.lifetimes.authorizationCode, config.lifetimes.accessToken, logger),
-    refreshFamilies: new RefreshFamilies(store, revocations, config.lifetimes.refreshToken, config.lifetimes.refreshReuseGrace, keys.secret),
+    refreshFamilies: new RefreshFamilies(store, revocations, config.lifetimes.refreshToken, config.lifetimes.refreshReuseGrace, keys.secrets),
     revocations,
     consents: new Consents(store),
-    csrfKey: deriveKey(keys.secret, 'consent-csrf'),
+    csrfKeys: keys.secrets.map((secret) => deriveKey(secret, 'consent-csrf')),
     logger,
     now: () => Math.floor(Date.now() / 1000),
   };

@@ -29,16 +29,17 @@ export type RefreshOutcome =
   | { ok: false; reason: 'unknown' | 'reused' | 'expired' | 'wrong_client' };
 
 export class RefreshFamilies {
-  readonly #successorKey: Buffer;
+  /** Derived from each of our keys, signer first: the signer's makes successors, any one's is recognised. */
+  readonly #successorKeys: Buffer[];
 
   constructor(
     private readonly store: Store,
     private readonly revocations: Revocations,
     private readonly lifetime: number,
     private readonly grace: number,
-    serverSecret: Uint8Array,
+    serverSecrets: Uint8Array | Uint8Array[],
   ) {
-    this.#successorKey = deriveKey(serverSecret, 'refresh-successor');
+    this.#successorKeys = (Array.isArray(serverSecrets) ? serverSecrets : [serverSecrets]).map((secret) => deriveKey(secret, 'refresh-successor'));
   }
 
   /** Starts the family of a grant and returns its first refresh token. */
@@ -71,7 +72,7 @@ export class RefreshFamilies {
       // A token presented by another client is a stolen token: it says nothing about the family's owner.
       if (family.clientId !== clientId) return { ok: false, reason: 'wrong_client' };
       if (family.expiresAt <= now) return { ok: false, reason: 'expired' };
-      const successor = mac(this.#successorKey, token);
+      const successor = mac(this.#successorKeys[0], token);
       const successorHash = hashCredential(successor);
 
       if (hash === family.current) {
@@ -85,8 +86,11 @@ export class RefreshFamilies {
         }
         continue; // another refresh rotated it first: read again, we are now the predecessor
       }
-      if (hash === family.previous && family.current === successorHash && now - family.rotatedAt <= this.grace) {
-        return { ok: true, family, refreshToken: successor };
+      if (hash === family.previous && now - family.rotatedAt <= this.grace) {
+        // The instance that rotated derived the successor under its signing key; during a key rollout that may be
+        // another of our published keys than ours.
+        const given = family.current === successorHash ? successor : this.#successorKeys.slice(1).map((key) => mac(key, token)).find((s) => hashCredential(s) === family.current);
+        if (given) return { ok: true, family, refreshToken: given };
       }
       await this.revocations.revokeGrant(family.grantId);
       return { ok: false, reason: 'reused' };

@@ -108,6 +108,12 @@ export interface LoadedSigningKeys {
   algorithms: SigningAlgorithm[];
   /** Raw private key material of the signer, for deriving server-side secrets (never logged). */
   signerSecret: Uint8Array;
+  /**
+   * Raw private key material of every key, signer first. Server-side MACs (refresh successors, consent CSRF) are
+   * made with the signer's and accepted under any key's, so they survive a promotion as tokens do: mid-rollout,
+   * instances that sign with different keys still accept each other's.
+   */
+  secrets: Uint8Array[];
 }
 
 /** Imports a private JWK set: checks it, imports the signer with jose, derives the published set. */
@@ -121,11 +127,13 @@ export async function loadSigningKeys(input: PrivateJwkSet | string): Promise<Lo
     throw new KeySetError(`signing keys: key "${first.kid}" cannot be imported as ${first.alg}: ${(cause as Error).message}`);
   }
   const algorithms = [...new Set(set.keys.map((k) => k.alg))];
+  const secrets = set.keys.map((k) => new Uint8Array(Buffer.from(String(k.d), 'base64url')));
   return {
     signer: { kid: first.kid, alg: first.alg, key: key as CryptoKey | Uint8Array },
     publicJwks: toPublicJwkSet(set),
     algorithms,
-    signerSecret: new Uint8Array(Buffer.from(String(first.d), 'base64url')),
+    signerSecret: secrets[0],
+    secrets,
   };
 }
 

@@ -29,6 +29,11 @@ export class TokenKeys {
     return this.#keys.signerSecret;
   }
 
+  /** Raw material of every key, signer first: a MAC made under the first is accepted under any (rotation overlap). */
+  get secrets(): Uint8Array[] {
+    return this.#keys.secrets;
+  }
+
   /** Signs `payload` with the current key; `typ` goes in the protected header with the key's `kid`. */
   sign(payload: JWTPayload, typ: string): Promise<string> {
     const { kid, alg, key } = this.#keys.signer;

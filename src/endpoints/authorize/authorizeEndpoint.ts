@@ -131,7 +131,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
 
   const showConsent = async (res: Response, request: AuthorizationRequest, user: SignedInUser) => {
     const fields: Array<[string, string]> = [...request.params].filter(([n]) => n !== AUTH_AFTER);
-    fields.push([CSRF_FIELD, consentCsrfToken(ctx.csrfKey, user.sessionId, new Map(fields))]);
+    fields.push([CSRF_FIELD, consentCsrfToken(ctx.csrfKeys[0], user.sessionId, new Map(fields))]);
     const redirect = new URL(request.redirectUri);
     sendConsentPage(res, {
       action: path,
@@ -175,7 +175,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
   const decide = async (req: Request, res: Response, request: AuthorizationRequest, form: URLSearchParams) => {
     const user = await signedInUser(req, request);
     if (!user) return toSignIn(res, request, false);
-    if (!consentCsrfValid(ctx.csrfKey, user.sessionId, request.params, form.get(CSRF_FIELD) ?? undefined)) {
+    if (!consentCsrfValid(ctx.csrfKeys, user.sessionId, request.params, form.get(CSRF_FIELD) ?? undefined)) {
       return sendErrorPage(res, 403, 'the consent form expired or was not sent by you; start again from the application');
     }
     // 303: the browser follows with GET, never re-posting the form to the client.

@@ -21,6 +21,9 @@ export function consentCsrfToken(key: Buffer, sessionId: string, params: Map<str
   return mac(key, `${sessionId}\n${canonical(params)}`);
 }
 
-export function consentCsrfValid(key: Buffer, sessionId: string, params: Map<string, string>, presented: string | undefined): boolean {
-  return presented !== undefined && constantTimeEqual(presented, consentCsrfToken(key, sessionId, params));
+/** Valid under any of `keys`: a page rendered by an instance that still signs with the previous key posts fine. */
+export function consentCsrfValid(keys: Buffer[], sessionId: string, params: Map<string, string>, presented: string | undefined): boolean {
+  if (presented === undefined) return false;
+  // Every key is checked, match or not, so the time taken says nothing about which one matched.
+  return keys.map((key) => constantTimeEqual(presented, consentCsrfToken(key, sessionId, params))).includes(true);
 }
