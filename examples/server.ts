@@ -2,8 +2,10 @@
  * `npm start`: the example MCP server. PORT (default 3000); issuer `http://localhost:$PORT` unless PUBLIC_URL;
  * with CLERK_SECRET_KEY (+ CLERK_PUBLISHABLE_KEY, CLERK_SIGN_IN_URL) it runs against Clerk, otherwise against the
  * embedded dev-only Clerk stand-in. MCP_SIGNING_KEYS holds the private JWK set (absent: an ephemeral dev key).
- * CIMD_ALLOW_LOOPBACK=1 accepts client metadata documents served on loopback (dev only).
+ * CIMD_ALLOW_LOOPBACK=1 accepts client metadata documents served on loopback (dev only). REDIS_URL
+ * (`redis://host:6379`) keeps grants in Redis, so several instances share them (needs `npm install ioredis`).
  */
+import { RedisStore } from '../src/index.js';
 import { createExampleApp } from './app.js';
 
 const port = Number(process.env.PORT ?? 3000);
@@ -16,6 +18,7 @@ try {
     clerk: realClerk ? {} : undefined, // {}: every Clerk setting comes from CLERK_* environment variables
     signingKeys: process.env.MCP_SIGNING_KEYS,
     cimdAllowLoopback: process.env.CIMD_ALLOW_LOOPBACK === '1',
+    store: process.env.REDIS_URL ? new RedisStore({ url: process.env.REDIS_URL }) : undefined,
     logLevel: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
   });
   const server = example.app.listen(port, process.env.HOST ?? '127.0.0.1', () => {
