@@ -36,12 +36,17 @@ try {
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   });
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     server.close(() => process.exit(0));
     server.closeAllConnections();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // `on`, not `once`: a second SIGINT during shutdown (Ctrl-C pressed twice, or relayed again by npm or tsx) must
+  // find a listener, or Node's default (or tsx's hidden handler) ends the process with 130 instead of 0.
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(1);

@@ -1,6 +1,8 @@
 /**
  * A minimal browser for the authorization leg: keeps cookies for the issuer's origin, follows redirects on it,
  * submits the consent form, and stops at the first redirect that leaves the issuer (the client's callback).
+ * With `signInAs`, it also answers the dev stand-in's sign-in page (`src/testing/dev/signInPage.ts`) by
+ * submitting that user's "Continue as …" form, as a person clicking it would.
  * The real-browser walk (headless Chromium) lives in the example's tests; this one keeps the client-library
  * tests fast and exact about each hop.
  */
@@ -23,13 +25,26 @@ export function parseForm(html: string): { action: string; fields: Array<[string
   return { action, fields };
 }
 
+/** The dev stand-in's "Continue as" form for `userId`: its action and its own hidden fields, or undefined. */
+export function parseSignInForm(html: string, userId: string): { action: string; fields: Array<[string, string]> } | undefined {
+  for (const match of html.matchAll(/<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/g)) {
+    const form = parseForm(match[0]);
+    if (form.fields.some(([name, value]) => name === 'user_id' && value === userId)) return form;
+  }
+  return undefined;
+}
+
 export class UserAgent {
   readonly cookies = new Map<string, string>();
   readonly hops: Hop[] = [];
   /** The last HTML page seen (consent or error page). */
   lastPage?: { status: number; html: string; headers: Headers };
 
-  constructor(readonly origin: string) {}
+  /** @param signInAs the Clerk user id to pick on the dev stand-in's sign-in page; without it that page stops the walk. */
+  constructor(
+    readonly origin: string,
+    readonly signInAs?: string,
+  ) {}
 
   setCookieHeader(header: string): void {
     for (const part of header.split(';')) {
@@ -74,6 +89,11 @@ export class UserAgent {
       }
       const html = await res.text();
       this.lastPage = { status: res.status, html, headers: res.headers };
+      const signIn = this.signInAs === undefined || res.status !== 200 ? undefined : parseSignInForm(html, this.signInAs);
+      if (signIn) {
+        res = await this.#request('POST', new URL(signIn.action, this.origin).href, new URLSearchParams(signIn.fields));
+        continue;
+      }
       if (res.status !== 200 || decision === 'stop' || answered || !html.includes('<form')) return undefined;
       const form = parseForm(html);
       const body = new URLSearchParams(form.fields);
