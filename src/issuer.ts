@@ -26,6 +26,7 @@ import { oauthErrorHandler } from './http/errorHandler.js';
 import { generateSigningKey, loadSigningKeys } from './keys/jwkSet.js';
 import { consoleLogger } from './logging/logger.js';
 import { MemoryStore } from './store/memory.js';
+import type { Store } from './store/store.js';
 import { TokenKeys } from './tokens/tokenKeys.js';
 import { requireBearer, type RequireBearerOptions } from './bearer/requireBearer.js';
 import { mcpTokenVerifier, type McpTokenVerifier } from './bearer/mcpTokenVerifier.js';
@@ -74,7 +75,10 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     logger.warn('dev mode: signing with an ephemeral key; tokens stop verifying on restart. Set signingKeys for anything real.');
   }
   const keys = new TokenKeys(await loadSigningKeys(signingKeys));
-  const store = options.store ?? new MemoryStore();
+  const store: Store = options.store ?? new MemoryStore();
+  // A networked store connects in the background; wait for it so the first requests do not answer 503. If it
+  // is down at startup, start anyway: endpoints answer 503 until it is back, and recover by themselves.
+  await store.ready?.().catch((error: Error) => logger.warn('grant store not reachable at startup; answering 503 until it is', { message: error.message }));
   const revocations = new Revocations(store, config.lifetimes.accessToken);
   const ctx: IssuerContext = {
     config,

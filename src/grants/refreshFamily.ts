@@ -68,7 +68,8 @@ export class RefreshFamilies {
     if (!ref) return { ok: false, reason: 'unknown' };
     for (let attempt = 0; attempt < 3; attempt++) {
       const family = await this.store.get<RefreshFamily>(KEYS.family(ref.grantId));
-      if (!family) return { ok: false, reason: 'unknown' };
+      // The revocation marker is written before the family is deleted: if the delete was lost, the marker still ends it.
+      if (!family || (await this.revocations.isGrantRevoked(ref.grantId))) return { ok: false, reason: 'unknown' };
       // A token presented by another client is a stolen token: it says nothing about the family's owner.
       if (family.clientId !== clientId) return { ok: false, reason: 'wrong_client' };
       if (family.expiresAt <= now) return { ok: false, reason: 'expired' };

@@ -25,6 +25,11 @@ export class Revocations {
     if (ttl > 0) await this.store.put(KEYS.revokedToken(jti), { at: Math.floor(Date.now() / 1000) }, ttl);
   }
 
+  /** True when the grant was revoked. */
+  isGrantRevoked(grantId: string): Promise<boolean> {
+    return this.store.existsAny([KEYS.revokedGrant(grantId)]);
+  }
+
   /** True when the token or its grant was revoked: one store round trip. */
   isRevoked(grantId: string, jti: string): Promise<boolean> {
     return this.store.existsAny([KEYS.revokedGrant(grantId), KEYS.revokedToken(jti)]);

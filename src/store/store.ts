@@ -21,6 +21,8 @@ export interface Store {
   compareAndSwap(key: string, expected: StoreValue, next: StoreValue, ttlSeconds?: number): Promise<boolean>;
   /** True when any of the keys exists (one round trip: the bearer check's revocation lookup). */
   existsAny(keys: string[]): Promise<boolean>;
+  /** Optional: resolves once the backend is reachable (a networked store connecting at startup). */
+  ready?(): Promise<void>;
 }
 
 /**
