@@ -1,7 +1,8 @@
 /**
  * `clerk-mcp-issuer keys`: the private JWK set the middleware signs with. The first key signs, every key is
  * published at `jwks_uri`, so rotation overlaps: `rotate` (new signer in front, old key still published) →
- * deploy → wait for the longest token lifetime → `retire` → deploy.
+ * deploy → wait for the longest token lifetime → `retire` → deploy. With several instances, publish before
+ * anyone signs: `rotate --publish-only` → deploy everywhere → `promote --kid` → deploy → … → `retire`.
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys OIDC signing key rotation
  * @see https://www.rfc-editor.org/rfc/rfc7517#section-5 JWK Set
@@ -10,6 +11,8 @@ import { Command, Option } from 'commander';
 import {
   generateSigningKey,
   retireKeys,
+  promoteKey,
+  publishKey,
   rotateKeySet,
   SIGNING_ALGORITHMS,
   toPublicJwkSet,
@@ -55,13 +58,33 @@ ${EXIT_CODE_HELP}`,
     .addOption(algOption())
     .addOption(outOption())
     .addOption(forceOption())
+    .addOption(new Option('--publish-only', 'add the new key published but not signing (several instances: promote it once every instance publishes it)'))
     .addHelpText('after', '\nThe new key uses --alg, or the algorithm of the current signer.')
-    .action(async (opts: { in: string; alg?: SigningAlgorithm; out?: string; force?: boolean }) => {
+    .action(async (opts: { in: string; alg?: SigningAlgorithm; out?: string; force?: boolean; publishOnly?: boolean }) => {
       const set = await readPrivateKeySet(opts.in);
       const key = await generateSigningKey(opts.alg ?? set.keys[0].alg);
-      const rotated = rotateKeySet(set, key);
+      const rotated = opts.publishOnly ? publishKey(set, key) : rotateKeySet(set, key);
       await writePrivateKeySet(rotated, { out: opts.out, replaces: opts.in, force: opts.force });
-      note(opts.out, `new signer ${key.kid} (${key.alg}); still published: ${set.keys.map((k) => k.kid).join(', ')}`);
+      note(
+        opts.out,
+        opts.publishOnly
+          ? `published ${key.kid} (${key.alg}), not signing yet; signer ${set.keys[0].kid}. Deploy it everywhere, then: keys promote --kid ${key.kid}`
+          : `new signer ${key.kid} (${key.alg}); still published: ${set.keys.map((k) => k.kid).join(', ')}`,
+      );
+    });
+
+  keys
+    .command('promote')
+    .description('make a published key the signer; the previous signer stays published')
+    .addOption(inOption())
+    .addOption(new Option('--kid <kid>', 'the key to sign with from now on').makeOptionMandatory())
+    .addOption(outOption())
+    .addOption(forceOption())
+    .action(async (opts: { in: string; kid: string; out?: string; force?: boolean }) => {
+      const set = await readPrivateKeySet(opts.in);
+      const promoted = parseKeySet(() => promoteKey(set, opts.kid));
+      await writePrivateKeySet(promoted, { out: opts.out, replaces: opts.in, force: opts.force });
+      note(opts.out, `signer ${opts.kid}; still published: ${promoted.keys.slice(1).map((k) => k.kid).join(', ')}`);
     });
 
   keys

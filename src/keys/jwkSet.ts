@@ -143,6 +143,21 @@ export function rotateKeySet(set: PrivateJwkSet, key: PrivateJwk): PrivateJwkSet
 }
 
 /**
+ * A new set with `key` published but not signing (last). With several instances this is the first step of a
+ * rotation: every instance must publish a key before any instance signs with it.
+ */
+export function publishKey(set: PrivateJwkSet, key: PrivateJwk): PrivateJwkSet {
+  return { keys: [...set.keys.filter((k) => k.kid !== key.kid), key] };
+}
+
+/** A new set where the published key `kid` signs (moved in front); every other key stays published. */
+export function promoteKey(set: PrivateJwkSet, kid: string): PrivateJwkSet {
+  const key = set.keys.find((k) => k.kid === kid);
+  if (!key) throw new KeySetError(`no key with kid ${kid} in the set (kids: ${set.keys.map((k) => k.kid).join(', ')}); publish it first`);
+  return rotateKeySet(set, key);
+}
+
+/**
  * A new set without the given keys (default: every key but the signer). The signer is never retired: a set
  * must keep a key that signs.
  */

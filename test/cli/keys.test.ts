@@ -102,6 +102,28 @@ describe('clerk-mcp-issuer keys', function () {
     assert.equal(await verifies(newToken, jwks), true);
   });
 
+  it('keys rotate --publish-only, then keys promote - several instances: the new key is published before it signs', async () => {
+    const old = JSON.parse((await cli(['keys', 'generate'])).stdout) as PrivateSet;
+    const oldToken = await signWith(old);
+    const published = JSON.parse((await cli(['keys', 'rotate', '--in', '-', '--publish-only'], JSON.stringify(old))).stdout) as PrivateSet;
+    assert.equal(published.keys[0].kid, old.keys[0].kid, 'the old key still signs');
+    const newKid = published.keys[1].kid;
+    assert.equal(decodeProtectedHeader(await signWith(published)).kid, old.keys[0].kid);
+
+    const run = await cli(['keys', 'promote', '--in', '-', '--kid', newKid], JSON.stringify(published));
+    assert.equal(run.code, 0, run.stderr);
+    const promoted = JSON.parse(run.stdout) as PrivateSet;
+    assert.deepEqual(promoted.keys.map((k) => k.kid), [newKid, old.keys[0].kid]);
+    // An instance still on the published-only set verifies the promoted signer's tokens: no 401 mid-rollout.
+    const newToken = await signWith(promoted);
+    assert.equal(await verifies(newToken, await publicOf(published)), true);
+    assert.equal(await verifies(oldToken, await publicOf(promoted)), true);
+
+    const unknown = await cli(['keys', 'promote', '--in', '-', '--kid', 'nope'], JSON.stringify(published));
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no key with kid nope/);
+  });
+
   it('keys rotate - the new key takes the algorithm of the current signer unless --alg says otherwise', async () => {
     const old = JSON.parse((await cli(['keys', 'generate', '--alg', 'EdDSA'])).stdout) as PrivateSet;
     const run = await cli(['keys', 'rotate', '--in', '-'], JSON.stringify(old));
