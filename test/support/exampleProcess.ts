@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
+const EXAMPLE_SETTINGS = ['NODE_ENV', 'PORT', 'PUBLIC_URL', 'HOST', 'MCP_SIGNING_KEYS', 'REDIS_URL', 'LOG_LEVEL', 'CIMD_ALLOW_LOOPBACK'];
 /** A liveness bound, not a timing assertion: a stuck process fails the test instead of hanging the run. */
 const WAIT_MS = 30_000;
 
@@ -44,8 +45,8 @@ export async function freePort(): Promise<number> {
 /** Runs `command args` in the repository root with `env` added to a Clerk-free copy of this environment. */
 export function startExampleProcess(command: string, args: string[], env: Record<string, string>): ExampleProcess {
   const base = { ...process.env };
-  // The example switches to real Clerk when these are set; the tests are about the dev stand-in.
-  for (const name of Object.keys(base)) if (name.startsWith('CLERK_') || name === 'NODE_ENV' || name === 'PUBLIC_URL') delete base[name];
+  // The example's own settings (README): unset, it runs as documented — the dev stand-in, memory store, dev key.
+  for (const name of Object.keys(base)) if (name.startsWith('CLERK_') || EXAMPLE_SETTINGS.includes(name)) delete base[name];
   const child = spawn(command, args, { cwd: ROOT, env: { ...base, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
