@@ -5,10 +5,10 @@
  */
 import express, { type Express } from 'express';
 import { clerkMiddleware, getAuth } from '@clerk/express';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { createMcpIssuer, consoleLogger, type ClerkOptions, type McpIssuer, type Store } from '../src/index.js';
 import { createDevClerk, type DevClerk } from '../src/testing/index.js';
 import { exampleMcpServer } from './mcpServer.js';
+import { statelessMcpHandler } from './statelessMcp.js';
 
 export interface ExampleConfig {
   /** The public origin, e.g. `http://localhost:3000` (the issuer). */
@@ -68,16 +68,7 @@ export async function createExampleApp(config: ExampleConfig): Promise<ExampleAp
   });
 
   // The MCP endpoint: the kit's bearer check, then the official SDK's streamable HTTP transport (stateless).
-  app.post('/mcp', issuer.requireBearer(), express.json({ limit: '1mb' }), async (req, res) => {
-    const server = exampleMcpServer(issuer, `${publicUrl}/api/profile`);
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-  });
+  app.post('/mcp', issuer.requireBearer(), express.json({ limit: '1mb' }), statelessMcpHandler(() => exampleMcpServer(issuer, `${publicUrl}/api/profile`)));
   app.all('/mcp', issuer.requireBearer(), (_req, res) => {
     res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless.' }, id: null });
   });

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { statelessMcpHandler } from '../../examples/statelessMcp.js';
 import { createClerkClient } from '@clerk/backend';
 import { createMcpIssuer, type McpIssuer, type McpIssuerOptions, type Store } from '../../src/index.js';
 import { generateSigningKey, type PrivateJwkSet } from '../../src/keys/jwkSet.js';
@@ -162,19 +162,18 @@ export function mountSignIn(app: Express, double: ClerkDouble, user: () => strin
 /** The MCP endpoint: official SDK, stateless streamable HTTP, one server per request, a `whoami` tool. */
 export function mountMcpEndpoint(app: Express, issuer: McpIssuer, mcpUrl: string): void {
   const mcpPath = new URL(mcpUrl).pathname;
-  app.post(mcpPath, issuer.requireBearer(), express.json(), async (req, res) => {
-    const server = new McpServer({ name: 'harness', version: '1.0.0' });
-    server.registerTool('whoami', { description: 'The signed-in Clerk user' }, async (extra) => ({
-      content: [{ type: 'text', text: JSON.stringify({ userId: extra.authInfo?.extra?.userId, scopes: extra.authInfo?.scopes, clientId: extra.authInfo?.clientId }) }],
-    }));
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
-    await server.connect(transport);
-    await transport.handleRequest(req, res, req.body);
-  });
+  app.post(
+    mcpPath,
+    issuer.requireBearer(),
+    express.json(),
+    statelessMcpHandler(() => {
+      const server = new McpServer({ name: 'harness', version: '1.0.0' });
+      server.registerTool('whoami', { description: 'The signed-in Clerk user' }, async (extra) => ({
+        content: [{ type: 'text', text: JSON.stringify({ userId: extra.authInfo?.extra?.userId, scopes: extra.authInfo?.scopes, clientId: extra.authInfo?.clientId }) }],
+      }));
+      return server;
+    }),
+  );
   app.all(mcpPath, issuer.requireBearer(), (_req, res) => {
     res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed.' }, id: null });
   });

@@ -7,17 +7,11 @@
  */
 import type { ClerkDoubleSession, ClerkDoubleSessionStatus, ClerkDoubleUser } from './contract.js';
 import type { JsonValue, ShortcodeContext } from './shortcodes.js';
+import type { TemplateSettings } from './jwt-templates.js';
 
 /** A JWT template as the double stores it; `signingKey` is kept but, like Clerk, never answered. */
-export interface JwtTemplateRecord {
+export interface JwtTemplateRecord extends TemplateSettings {
   id: string;
-  name: string;
-  claims: Record<string, unknown>;
-  lifetime: number;
-  allowedClockSkew: number;
-  customSigningKey: boolean;
-  signingAlgorithm: string;
-  signingKey: string | null;
   createdAt: number; // ms
   updatedAt: number; // ms
 }
