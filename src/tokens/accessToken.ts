@@ -58,6 +58,16 @@ export async function issueAccessToken(
 }
 
 /**
+ * Access tokens that verified, by their exact text, per key set. An MCP client sends the same access token with
+ * every request for its lifetime, and an RS256 verification through WebCrypto costs ~200 µs of CPU: most of the
+ * bearer check (`npm run bench`). A hit still checks `exp`, `iss` and `aud` against the request's context, and
+ * the caller still checks revocation on every request; the key set of a {@link TokenKeys} never changes, so a
+ * signature that verified stays verified. Bounded: past the limit the oldest entry goes first.
+ */
+const VERIFIED_TOKENS_LIMIT = 10_000;
+const verifiedTokens = new WeakMap<TokenKeys, Map<string, Readonly<AccessTokenClaims>>>();
+
+/**
  * Verifies an access token of ours: signature, `typ`, `iss`, `aud` = resource, `exp` (RFC 9068 §4).
  * Rejects with jose's errors; the caller maps them to `invalid_token`.
  */
@@ -66,11 +76,21 @@ export async function verifyAccessToken(
   token: string,
   context: { issuer: string; resource: string },
 ): Promise<AccessTokenClaims> {
+  let verified = verifiedTokens.get(keys);
+  const known = verified?.get(token);
+  // jose's rule: expired when exp <= now (no clock tolerance); an expired hit is verified again to get its error.
+  if (known && known.iss === context.issuer && known.aud === context.resource && known.exp > Math.floor(Date.now() / 1000)) return known;
+
   const { payload } = await keys.verify(token, {
     issuer: context.issuer,
     audience: context.resource,
     typ: ACCESS_TOKEN_TYPE,
     requiredClaims: ['sub', 'client_id', 'scope', 'exp', 'iat', 'jti', 'sid', 'gid'],
   });
-  return payload as unknown as AccessTokenClaims;
+  const claims = Object.freeze(payload as unknown as AccessTokenClaims);
+  if (!verified) verifiedTokens.set(keys, (verified = new Map()));
+  verified.delete(token);
+  if (verified.size >= VERIFIED_TOKENS_LIMIT) verified.delete(verified.keys().next().value!);
+  verified.set(token, claims);
+  return claims;
 }
