@@ -79,13 +79,14 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
   // A networked store connects in the background; wait for it so the first requests do not answer 503. If it
   // is down at startup, start anyway: endpoints answer 503 until it is back, and recover by themselves.
   await store.ready?.().catch((error: Error) => logger.warn('grant store not reachable at startup; answering 503 until it is', { message: error.message }));
-  const revocations = new Revocations(store, config.lifetimes.accessToken);
+  // A revoked grant stays revoked as long as its access tokens and its refresh family could live.
+  const revocations = new Revocations(store, Math.max(config.lifetimes.accessToken, config.lifetimes.refreshToken));
   const ctx: IssuerContext = {
     config,
     keys,
     identity: new ClerkIdentity(config.clerk),
     store,
-    clients: new ClientRegistry(store, clientMetadataDocuments(config)),
+    clients: new ClientRegistry(store, config.lifetimes.registeredClient, clientMetadataDocuments(config)),
     codes: new AuthorizationCodes(store, revocations, config.lifetimes.authorizationCode, config.lifetimes.accessToken, logger),
     refreshFamilies: new RefreshFamilies(store, revocations, config.lifetimes.refreshToken, config.lifetimes.refreshReuseGrace, keys.secrets),
     revocations,

@@ -21,6 +21,8 @@ export type ClientInformation = ClientMetadata & {
 export class ClientRegistry {
   constructor(
     private readonly store: Store,
+    /** Seconds a registered client is kept after registration or its last code exchange. */
+    private readonly lifetime: number,
     /** Client ID Metadata Documents, when enabled. */
     private readonly documents?: ClientMetadataDocuments,
   ) {}
@@ -35,7 +37,7 @@ export class ClientRegistry {
       client_id_issued_at: now,
       ...(secret ? { client_secret_hash: hashCredential(secret) } : {}),
     };
-    await this.store.put(KEYS.client(clientId), record);
+    await this.store.put(KEYS.client(clientId), record, this.lifetime);
     return {
       client_id: clientId,
       client_id_issued_at: now,
@@ -53,6 +55,11 @@ export class ClientRegistry {
     if (this.documents && isMetadataDocumentUrl(clientId, this.documents.allowLoopback)) return this.documents.resolve(clientId);
     if (clientId.length > 256) return undefined;
     return this.store.get<ClientRecord>(KEYS.client(clientId));
+  }
+
+  /** Keeps a registered client for another lifetime: called when it starts a new grant. */
+  async keepAlive(client: ClientRecord): Promise<void> {
+    if (!client.metadata_document) await this.store.put(KEYS.client(client.client_id), client, this.lifetime);
   }
 
   /** Constant-time check of a presented secret against the stored hash. */

@@ -51,6 +51,11 @@ export interface Lifetimes {
   refreshToken: number;
   /** How long a rotated refresh token still answers (concurrent refreshes). Default 10. */
   refreshReuseGrace: number;
+  /**
+   * How long a dynamically registered client is kept after its last code exchange. Default 90 days; at least
+   * `refreshToken`, so a client outlives its grants. Bounds the store under open registration.
+   */
+  registeredClient: number;
 }
 
 export type RateLimitSetting = false | Partial<Pick<RateLimitOptions, 'windowMs' | 'limit' | 'keyGenerator'>>;
@@ -117,6 +122,7 @@ export const DEFAULT_LIFETIMES: Lifetimes = {
   idToken: 3600,
   refreshToken: 30 * 24 * 3600,
   refreshReuseGrace: 10,
+  registeredClient: 90 * 24 * 3600,
 };
 
 /** A configuration error: the message says what to fix. */
@@ -180,6 +186,9 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
     if (!Number.isInteger(value) || value <= 0) throw new ConfigurationError(`lifetimes.${name} must be a positive integer of seconds`);
   }
   if (lifetimes.authorizationCode > 600) throw new ConfigurationError('lifetimes.authorizationCode must be at most 600 seconds (SPEC §5)');
+  if (lifetimes.registeredClient < lifetimes.refreshToken) {
+    throw new ConfigurationError('lifetimes.registeredClient must be at least lifetimes.refreshToken: a client must outlive its refresh tokens');
+  }
 
   const cimd = options.clientIdMetadataDocuments ?? {};
   if (cimd && cimd.allowLoopback && env.NODE_ENV === 'production') {

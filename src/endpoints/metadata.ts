@@ -51,7 +51,7 @@ export function authorizationServerMetadata(config: ResolvedConfig, signingAlgor
 export function wellKnownDocument(paths: string[], document: () => object): Router {
   const router = Router();
   for (const path of paths) {
-    router.use(path, publicCors(['GET']), allowMethods(['GET']));
+    router.route(path).all(publicCors(['GET']), allowMethods(['GET']));
     router.get(path, (_req, res) => {
       res.setHeader('Cache-Control', 'public, max-age=300');
       res.status(200).json(document());

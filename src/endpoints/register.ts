@@ -16,7 +16,7 @@ import { asyncHandler } from '../http/asyncHandler.js';
 export function registrationEndpoint(config: ResolvedConfig, registry: ClientRegistry, logger: Logger): Router {
   const router = Router();
   const path = config.urls.routePath('registration');
-  router.use(path, publicCors(['POST']), allowMethods(['POST']));
+  router.route(path).all(publicCors(['POST']), allowMethods(['POST']));
   router.post(
     path,
     rateLimited('register', config.rateLimit.register, { windowMs: 60 * 60 * 1000, limit: 200 }, config.rateLimit.store),

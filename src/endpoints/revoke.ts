@@ -16,7 +16,7 @@ import { verifyAccessToken } from '../tokens/accessToken.js';
 export function revocationEndpoint(ctx: IssuerContext): Router {
   const router = Router();
   const path = ctx.config.urls.routePath('revocation');
-  router.use(path, publicCors(['POST']), allowMethods(['POST']));
+  router.route(path).all(publicCors(['POST']), allowMethods(['POST']));
   router.post(
     path,
     noStore,

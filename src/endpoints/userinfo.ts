@@ -22,7 +22,7 @@ function challenge(res: Response, error?: OAuthError): void {
 export function userinfoEndpoint(ctx: IssuerContext): Router {
   const router = Router();
   const path = ctx.config.urls.routePath('userinfo');
-  router.use(path, publicCors(['GET', 'POST']), allowMethods(['GET', 'POST']));
+  router.route(path).all(publicCors(['GET', 'POST']), allowMethods(['GET', 'POST']));
   router.all(
     path,
     noStore,

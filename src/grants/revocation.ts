@@ -10,12 +10,13 @@ import { KEYS } from './grant.js';
 export class Revocations {
   constructor(
     private readonly store: Store,
-    private readonly accessTokenLifetime: number,
+    /** How long a grant's revocation is remembered: as long as anything it issued could still be used. */
+    private readonly grantMarkerLifetime: number,
   ) {}
 
   /** Ends a grant: its refresh family is deleted and its access tokens are refused from now on. */
   async revokeGrant(grantId: string): Promise<void> {
-    await this.store.put(KEYS.revokedGrant(grantId), { at: Math.floor(Date.now() / 1000) }, this.accessTokenLifetime);
+    await this.store.put(KEYS.revokedGrant(grantId), { at: Math.floor(Date.now() / 1000) }, this.grantMarkerLifetime);
     await this.store.delete(KEYS.family(grantId));
   }
 

@@ -21,9 +21,9 @@ export function publicCors(methods: string[]): RequestHandler {
 }
 
 /** 405 with `Allow` for any other method (RFC 9110 §15.5.6), instead of Express's 404. */
-export function allowMethods(methods: string[]): RequestHandler {
-  // HEAD is GET without a body (RFC 9110 §9.3.2): wherever GET is allowed, so is HEAD.
-  const allowed = methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+export function allowMethods(methods: string[], options: { head?: boolean } = {}): RequestHandler {
+  // HEAD is GET without a body (RFC 9110 §9.3.2): wherever GET is allowed, so is HEAD, unless GET has effects.
+  const allowed = (options.head ?? methods.includes('GET')) ? [...methods, 'HEAD'] : methods;
   const allow = [...allowed, 'OPTIONS'].join(', ');
   return (req, res, next) => {
     if (allowed.includes(req.method) || req.method === 'OPTIONS') return next();

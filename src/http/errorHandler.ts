@@ -30,7 +30,8 @@ export function fromStore(error: unknown): OAuthError | undefined {
 
 export function oauthErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, next) => {
-    if (res.headersSent) return next(error);
+    // Mounted at our paths, which match as prefixes: a host app's error on a sub-path is not ours to answer.
+    if (res.headersSent || req.path !== '/') return next(error);
     const oauth = error instanceof OAuthError ? error : fromStore(error) ?? fromBodyParser(error);
     if (oauth) {
       if (oauth.status >= 500) logger.warn('oauth endpoint unavailable', { path: req.path, error: oauth.error });

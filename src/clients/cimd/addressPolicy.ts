@@ -7,25 +7,29 @@
  */
 import ipaddr from 'ipaddr.js';
 
-/** ipaddr.js range names that are not the public internet. */
-const NON_PUBLIC = new Set([
-  'unspecified', 'broadcast', 'multicast', 'linkLocal', 'loopback', 'carrierGradeNat', 'private', 'reserved',
-  'uniqueLocal', 'ipv4Mapped', 'rfc6145', 'rfc6052', '6to4', 'teredo', 'benchmarking', 'amt', 'as112', 'as112v6',
-  'deprecated', 'orchid2', 'droneRemoteIdProtocolEntityTags', 'discard', 'siteLocal',
-]);
+/** The address as ipaddr.js sees it, IPv4-mapped IPv6 judged as the IPv4 it carries. */
+function parse(address: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (!ipaddr.isValid(address)) return undefined;
+  const parsed = ipaddr.parse(address);
+  return parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+}
 
-/** True when `address` is public unicast; IPv4-mapped IPv6 is judged as the IPv4 it carries. */
+/**
+ * True when `address` is public unicast. An allow-list (ipaddr.js's `unicast` range), not a deny-list, so a
+ * special-purpose range it does not name is refused too; IPv4-compatible IPv6 (`::/96`, e.g. `::7f00:1`)
+ * and local-use NAT64 (`64:ff9b:1::/48`) are refused explicitly because ipaddr.js calls them unicast.
+ */
 export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return !NON_PUBLIC.has(parsed.range());
+  const parsed = parse(address);
+  if (!parsed || parsed.range() !== 'unicast') return false;
+  if (parsed.kind() === 'ipv6') {
+    const ip = parsed as ipaddr.IPv6;
+    if (ip.match(ipaddr.IPv6.parse('::'), 96) || ip.match(ipaddr.IPv6.parse('64:ff9b:1::'), 48)) return false;
+  }
+  return true;
 }
 
 /** True for loopback addresses (the dev-only allowance lets these through, nothing else). */
 export function isLoopbackAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed.range() === 'loopback';
+  return parse(address)?.range() === 'loopback';
 }

@@ -49,8 +49,8 @@ export class RedirectableError extends Error {
   }
 }
 
-/** Parameters the kit reads; a repeated one is ambiguous and refused (RFC 6749 §3.1). */
-const SINGLE_VALUED = ['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'resource', 'nonce', 'prompt', 'max_age', 'login_hint'];
+/** Parameters the kit reads, and the consent form's own fields: a repeated one is ambiguous and refused. */
+const SINGLE_VALUED = ['client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'resource', 'nonce', 'prompt', 'max_age', 'login_hint', 'decision', 'csrf_token'];
 const PKCE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/; // BASE64URL(SHA-256(verifier)) is always 43 characters
 const MAX_STATE = 2048;
 const MAX_NONCE = 512;
@@ -119,7 +119,7 @@ export async function readAuthorizationRequest(
 
   const scopeParam = params.get('scope');
   const requestedScopes = scopeParam === undefined ? undefined : parseScope(scopeParam);
-  if (!requestedScopes) throw fail('invalid_scope', 'scope is not a space-separated list of scope tokens');
+  if (scopeParam !== undefined && !requestedScopes) throw fail('invalid_scope', 'scope is not a space-separated list of scope tokens');
   const decided = decideScopes(requestedScopes, config.scopes, config.defaultScopes, client.scope?.split(' '));
   if ('unsupported' in decided) throw fail('invalid_scope', `scope "${decided.unsupported}" is not available to this client`);
 

@@ -19,12 +19,8 @@ import { sendErrorPage } from '../../pages/errorPage.js';
 import { readAuthorizationRequest, RedirectableError, UnredirectableError, type AuthorizationRequest } from './authorizationRequest.js';
 import { authorizationResponseUrl } from './authorizationResponse.js';
 import { consentCsrfToken, consentCsrfValid, CSRF_FIELD } from './consentCsrf.js';
+import { AUTH_AFTER, authAfterMarker, verifiedAuthAfter } from './freshSignIn.js';
 
-/**
- * Marks a return from a forced sign-in (prompt=login, max_age): the session must have authenticated after
- * this time, or the client gets `login_required` instead of a loop.
- */
-const AUTH_AFTER = 'cmi_auth_after';
 
 interface SignedInUser {
   userId: string;
@@ -37,9 +33,10 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
   const path = config.urls.routePath('authorization');
   const router = Router();
 
-  router.use(path, allowMethods(['GET', 'POST']));
-  router.use(
-    path,
+  // route(): exactly this path, never the host app's sub-paths. No HEAD: a link scanner's HEAD must not spend
+  // a code on a user who already consented.
+  router.route(path).all(
+    allowMethods(['GET', 'POST'], { head: false }),
     clerkMiddleware({
       clerkClient: ctx.identity.client,
       publishableKey: config.clerk.publishableKey,
@@ -103,7 +100,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
     if (forceFresh) {
       const prompt = [...request.prompts].filter((p) => p !== 'login').join(' ');
       if (prompt) back.searchParams.set('prompt', prompt);
-      back.searchParams.set(AUTH_AFTER, String(ctx.now()));
+      back.searchParams.set(AUTH_AFTER, authAfterMarker(ctx.csrfKeys[0], ctx.now(), new Map(back.searchParams)));
     }
     const signIn = new URL(config.clerk.signInUrl, config.urls.issuer);
     signIn.searchParams.set('redirect_url', back.href);
@@ -130,7 +127,9 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
   };
 
   const showConsent = async (res: Response, request: AuthorizationRequest, user: SignedInUser) => {
-    const fields: Array<[string, string]> = [...request.params].filter(([n]) => n !== AUTH_AFTER);
+    // Only the authorization request travels in hidden fields: a `decision` or CSRF field smuggled into the
+    // request must never reach the form, where it would be posted before the button the user pressed.
+    const fields: Array<[string, string]> = [...request.params].filter(([n]) => n !== AUTH_AFTER && n !== 'decision' && n !== CSRF_FIELD);
     fields.push([CSRF_FIELD, consentCsrfToken(ctx.csrfKeys[0], user.sessionId, new Map(fields))]);
     const redirect = new URL(request.redirectUri);
     sendConsentPage(res, {
@@ -153,9 +152,10 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       return toSignIn(res, request, false);
     }
 
-    const authAfter = Number(request.params.get(AUTH_AFTER) ?? NaN);
+    // Back from a forced sign-in only with a genuine marker: a forged one is ignored, and the check runs again.
+    const authAfter = verifiedAuthAfter(ctx.csrfKeys, request.params);
     const tooOld = request.maxAge !== undefined && ctx.now() - user.authTime > request.maxAge;
-    if (Number.isFinite(authAfter)) {
+    if (authAfter !== undefined) {
       // Back from a forced sign-in: it counts only if Clerk really authenticated again.
       if (user.authTime < authAfter) {
         throw new RedirectableError(new OAuthError('login_required', { description: 'a fresh sign-in was required and did not happen' }), request.redirectUri, request.state);

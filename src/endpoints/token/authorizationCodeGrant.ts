@@ -39,6 +39,12 @@ export async function authorizationCodeGrant(ctx: IssuerContext, client: ClientR
     authTime: record.authTime,
   };
   const identityClaims = await identityForGrant(ctx, grant, grant.scopes);
+  await ctx.clients.keepAlive(client);
   const refreshToken = client.grant_types.includes('refresh_token') ? await ctx.refreshFamilies.start(grant, ctx.now()) : undefined;
+  // A replay of the code may have revoked the grant while this exchange was asking Clerk: nothing is issued then.
+  if (await ctx.revocations.isGrantRevoked(grant.grantId)) {
+    await ctx.revocations.revokeGrant(grant.grantId);
+    throw invalidGrant('the code was replayed; the grant is revoked');
+  }
   return tokenResponse(ctx, grant, { scopes: grant.scopes, nonce: record.nonce, refreshToken, identityClaims });
 }

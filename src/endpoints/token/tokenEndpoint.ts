@@ -19,7 +19,7 @@ const GRANTS = { authorization_code: authorizationCodeGrant, refresh_token: refr
 export function tokenEndpoint(ctx: IssuerContext): Router {
   const router = Router();
   const path = ctx.config.urls.routePath('token');
-  router.use(path, publicCors(['POST']), allowMethods(['POST']));
+  router.route(path).all(publicCors(['POST']), allowMethods(['POST']));
   router.post(
     path,
     noStore,
