@@ -41,10 +41,7 @@ export async function authorizationCodeGrant(ctx: IssuerContext, client: ClientR
   const identityClaims = await identityForGrant(ctx, grant, grant.scopes);
   await ctx.clients.keepAlive(client);
   const refreshToken = client.grant_types.includes('refresh_token') ? await ctx.refreshFamilies.start(grant, ctx.now()) : undefined;
-  // A replay of the code may have revoked the grant while this exchange was asking Clerk: nothing is issued then.
-  if (await ctx.revocations.isGrantRevoked(grant.grantId)) {
-    await ctx.revocations.revokeGrant(grant.grantId);
-    throw invalidGrant('the code was replayed; the grant is revoked');
-  }
+  // A replay racing this exchange may revoke the grant before the family exists: the revocation marker outlives
+  // the family, and rotation and the bearer check consult it, so what is issued here is dead on arrival.
   return tokenResponse(ctx, grant, { scopes: grant.scopes, nonce: record.nonce, refreshToken, identityClaims });
 }
