@@ -29,7 +29,8 @@ const GRANTS = env('BENCH_GRANTS', 100_000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'bearer,load,token,memory').split(',').map((s) => s.trim()));
 const PROFILE = process.env.BENCH_PROFILE === '1';
 
-const progress = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+const benchStart = Date.now();
+const progress = (message: string) => process.stderr.write(`[bench ${String(Math.round((Date.now() - benchStart) / 1000)).padStart(3)} s] ${message}\n`);
 
 function startServer(args: string[] = [], name = 'server'): Promise<Child<ServerReady>> {
   // One folder per server: the tsx loader's worker thread writes a profile of its own beside the main thread's.
