@@ -8,8 +8,8 @@
  *
  * Knobs (environment): BENCH_RUNS (3), BENCH_SECONDS (3), BENCH_WARMUP (2), BENCH_CONNECTIONS (10),
  * BENCH_GRANTS (100000), BENCH_ONLY (comma list of: bearer,load,token,memory), BENCH_PROFILE=1 (server
- * children run under `node --cpu-prof`, profiles in bench/profiles/<server>-<time>/, thread 0 the main one), BENCH_MCP_SHARED_VALIDATOR=1 (the MCP endpoint shares one
- * Ajv instead of building one per request as examples/app.ts does). Profiling one route: bench/profile.ts.
+ * children run under `node --cpu-prof`, profiles in bench/profiles/<server>-<time>/, thread 0 the main one), BENCH_MCP_PER_REQUEST_VALIDATOR=1 (each
+ * request's McpServer builds its own Ajv instead of sharing one as examples/mcpServer.ts does). Profiling one route: bench/profile.ts.
  */
 import os from 'node:os';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';

@@ -99,9 +99,9 @@ async function main(): Promise<void> {
   app.use(issuer.router);
 
   // --- the two measured routes, identical behind every front door -------------------------------------------
-  // Built per request as in examples/app.ts (stateless). Each McpServer makes its own Ajv unless given one:
-  // BENCH_MCP_SHARED_VALIDATOR=1 shares one, to see what that per-request cost is.
-  const sharedValidator = process.env.BENCH_MCP_SHARED_VALIDATOR === '1' ? new AjvJsonSchemaValidator() : undefined;
+  // Built per request as in examples/mcpServer.ts (stateless), sharing one JSON Schema validator as the example
+  // does; BENCH_MCP_PER_REQUEST_VALIDATOR=1 gives each server its own Ajv, to see what that per-request cost is.
+  const sharedValidator = process.env.BENCH_MCP_PER_REQUEST_VALIDATOR === '1' ? undefined : new AjvJsonSchemaValidator();
   const mcpHandler: RequestHandler = async (req, res) => {
     const mcp = new McpServer({ name: 'bench', version: '1.0.0' }, sharedValidator ? { jsonSchemaValidator: sharedValidator } : undefined);
     mcp.registerTool('whoami', { description: 'The signed-in user' }, async (extra) => ({
