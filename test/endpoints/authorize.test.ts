@@ -3,9 +3,9 @@
  * remembered consent, prompt and max_age, `iss` on every redirect.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
 import { startHarness, type Harness } from '../support/harness.js';
 import { parseForm } from '../support/userAgent.js';
+import { authorizationUrl } from '../support/authorizationUrl.js';
 
 const REDIRECT = 'https://client.example.com/oauth/callback';
 
@@ -24,18 +24,7 @@ describe('GET/POST /authorize', () => {
   after(() => h.close());
 
   function authorizeUrl(extra: Record<string, string> = {}): string {
-    const verifier = randomBytes(32).toString('base64url');
-    const params = new URLSearchParams({
-      client_id: clientId,
-      redirect_uri: REDIRECT,
-      response_type: 'code',
-      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-      code_challenge_method: 'S256',
-      scope: 'openid email mcp:tools',
-      state: 'st-1',
-      ...extra,
-    });
-    return `${h.issuerUrl}/authorize?${params}`;
+    return authorizationUrl(h.issuerUrl, { clientId, redirectUri: REDIRECT }, { scope: 'openid email mcp:tools', state: 'st-1', ...extra }).url;
   }
 
   it('sends a signed-out browser to the Clerk sign-in with a redirect_url back to the same request', async () => {
@@ -100,7 +89,7 @@ describe('GET/POST /authorize', () => {
     const res = await fetch(`${h.origin}${form.action}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...browser.cookies].map(([n, v]) => `${n}=${v}`).join('; ') },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookieHeader() },
       body,
     });
     assert.equal(res.status, 403);
@@ -117,7 +106,7 @@ describe('GET/POST /authorize', () => {
     const res = await fetch(`${h.origin}${form.action}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...mallory.browser.cookies].map(([n, v]) => `${n}=${v}`).join('; ') },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: mallory.browser.cookieHeader() },
       body,
     });
     assert.equal(res.status, 403);
@@ -132,7 +121,7 @@ describe('GET/POST /authorize', () => {
     const res = await fetch(`${h.origin}${form.action}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', cookie: [...browser.cookies].map(([n, v]) => `${n}=${v}`).join('; ') },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', cookie: browser.cookieHeader() },
       body,
     });
     assert.equal(res.status, 403);

@@ -3,12 +3,12 @@
  * kit now refuses it.
  */
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
 import express from 'express';
 import request from 'supertest';
 import { createMcpIssuer, MemoryStore } from '../../src/index.js';
 import { startHarness, testSigningKeys, type Harness } from '../support/harness.js';
 import { parseForm } from '../support/userAgent.js';
+import { authorizationUrl } from '../support/authorizationUrl.js';
 
 const REDIRECT = 'https://client.example.com/cb';
 
@@ -26,38 +26,27 @@ describe('review findings', () => {
   });
   after(() => h.close());
 
-  function authorizeUrl(extra: Record<string, string> = {}, verifier = randomBytes(32).toString('base64url')): string {
-    const params = new URLSearchParams({
-      client_id: clientId,
-      redirect_uri: REDIRECT,
-      response_type: 'code',
-      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-      code_challenge_method: 'S256',
-      state: 'st',
-      ...extra,
-    });
-    return `${h.issuerUrl}/authorize?${params}`;
-  }
+  const authorizeUrl = (extra: Record<string, string> = {}) => authorizationUrl(h.issuerUrl, { clientId, redirectUri: REDIRECT }, { state: 'st', ...extra });
 
   it('a decision smuggled into the authorization request never reaches the consent form: Deny denies', async () => {
     const { browser } = await h.signedInBrowser();
-    await browser.authorize(authorizeUrl({ prompt: 'consent', decision: 'allow' }), 'stop');
+    await browser.authorize(authorizeUrl({ prompt: 'consent', decision: 'allow' }).url, 'stop');
     const form = parseForm(browser.lastPage!.html);
     assert.deepEqual(form.fields.filter(([n]) => n === 'decision'), []);
-    const callback = (await browser.authorize(authorizeUrl({ prompt: 'consent', decision: 'allow' }), 'deny'))!;
+    const callback = (await browser.authorize(authorizeUrl({ prompt: 'consent', decision: 'allow' }).url, 'deny'))!;
     assert.equal(callback.searchParams.get('error'), 'access_denied');
     assert.equal(callback.searchParams.get('code'), null);
   });
 
   it('a repeated decision in the consent POST is invalid_request, not the first value', async () => {
     const { browser } = await h.signedInBrowser();
-    await browser.authorize(authorizeUrl({ prompt: 'consent' }), 'stop');
+    await browser.authorize(authorizeUrl({ prompt: 'consent' }).url, 'stop');
     const form = parseForm(browser.lastPage!.html);
     const body = new URLSearchParams([...form.fields, ['decision', 'allow'], ['decision', 'deny']]);
     const res = await fetch(`${h.origin}${form.action}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...browser.cookies].map(([n, v]) => `${n}=${v}`).join('; ') },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookieHeader() },
       body,
     });
     const location = new URL(res.headers.get('location')!);
@@ -66,9 +55,9 @@ describe('review findings', () => {
   });
 
   it('an authorization request without scope gets the default scopes (not invalid_scope)', async () => {
-    const verifier = randomBytes(32).toString('base64url');
+    const { url, verifier } = authorizeUrl();
     const { browser } = await h.signedInBrowser();
-    const callback = (await browser.authorize(authorizeUrl({}, verifier)))!;
+    const callback = (await browser.authorize(url))!;
     const code = callback.searchParams.get('code');
     assert.ok(code, callback.href);
     const token = await fetch(`${h.issuerUrl}/token`, {
@@ -81,9 +70,9 @@ describe('review findings', () => {
 
   it('a forged fresh-sign-in marker does not skip prompt=login', async () => {
     const { browser } = await h.signedInBrowser();
-    const res = await fetch(authorizeUrl({ prompt: 'login', cmi_auth_after: '0' }), {
+    const res = await fetch(authorizeUrl({ prompt: 'login', cmi_auth_after: '0' }).url, {
       redirect: 'manual',
-      headers: { cookie: [...browser.cookies].map(([n, v]) => `${n}=${v}`).join('; ') },
+      headers: { cookie: browser.cookieHeader() },
     });
     assert.equal(res.status, 302);
     assert.equal(new URL(res.headers.get('location')!).pathname, '/sign-in');
@@ -91,8 +80,8 @@ describe('review findings', () => {
 
   it('HEAD /authorize answers 405 and spends no code', async () => {
     const { browser } = await h.signedInBrowser();
-    await browser.authorize(authorizeUrl(), 'allow'); // consent stored
-    const res = await fetch(authorizeUrl(), { method: 'HEAD', redirect: 'manual', headers: { cookie: [...browser.cookies].map(([n, v]) => `${n}=${v}`).join('; ') } });
+    await browser.authorize(authorizeUrl().url, 'allow'); // consent stored
+    const res = await fetch(authorizeUrl().url, { method: 'HEAD', redirect: 'manual', headers: { cookie: browser.cookieHeader() } });
     assert.equal(res.status, 405);
     assert.equal(res.headers.get('location'), null);
   });
@@ -120,8 +109,7 @@ describe('revocation outlives the access token lifetime', () => {
         body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] }),
       });
       const clientId = (await res.json()).client_id;
-      const verifier = randomBytes(32).toString('base64url');
-      const url = `${h.issuerUrl}/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: REDIRECT, response_type: 'code', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256', scope: 'mcp:tools' })}`;
+      const { url, verifier } = authorizationUrl(h.issuerUrl, { clientId, redirectUri: REDIRECT }, { scope: 'mcp:tools' });
       const { browser } = await h.signedInBrowser();
       const code = (await browser.authorize(url))!.searchParams.get('code')!;
       const exchange = () =>

@@ -53,7 +53,8 @@ export class UserAgent {
     }
   }
 
-  #cookieHeader(): string {
+  /** The `Cookie` header this browser sends to the issuer's origin. */
+  cookieHeader(): string {
     return [...this.cookies].map(([n, v]) => `${n}=${v}`).join('; ');
   }
 
@@ -62,7 +63,7 @@ export class UserAgent {
       method,
       redirect: 'manual',
       headers: {
-        ...(new URL(url).origin === this.origin && this.cookies.size > 0 ? { cookie: this.#cookieHeader() } : {}),
+        ...(new URL(url).origin === this.origin && this.cookies.size > 0 ? { cookie: this.cookieHeader() } : {}),
         ...(body ? { 'content-type': 'application/x-www-form-urlencoded', origin: this.origin } : {}),
       },
       body,
