@@ -14,12 +14,7 @@ describe('GET/POST /authorize', () => {
   let clientId: string;
   before(async () => {
     h = await startHarness();
-    const res = await fetch(`${h.issuerUrl}/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', client_name: 'Example <Agent>' }),
-    });
-    clientId = (await res.json()).client_id;
+    clientId = await h.registerPublicClient({ redirect_uris: [REDIRECT], client_name: 'Example <Agent>' });
   });
   after(() => h.close());
 

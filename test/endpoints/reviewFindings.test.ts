@@ -17,12 +17,7 @@ describe('review findings', () => {
   let clientId: string;
   before(async () => {
     h = await startHarness();
-    const res = await fetch(`${h.issuerUrl}/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'] }),
-    });
-    clientId = (await res.json()).client_id;
+    clientId = await h.registerPublicClient({ redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'] });
   });
   after(() => h.close());
 

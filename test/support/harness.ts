@@ -33,6 +33,8 @@ export interface Harness {
   browser(): UserAgent;
   /** A browser already signed in as `userId` (default alice). */
   signedInBrowser(userId?: string): Promise<{ browser: UserAgent; sessionId: string }>;
+  /** Registers a public client through `/register` (201 asserted); returns its client_id. */
+  registerPublicClient(metadata: Record<string, unknown> & { redirect_uris: string[] }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -116,6 +118,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       const session = double.createSession(user);
       browser.setCookieHeader(await double.sessionCookie(session.id));
       return { browser, sessionId: session.id };
+    },
+    async registerPublicClient(metadata) {
+      const res = await fetch(`${issuerUrl}/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token_endpoint_auth_method: 'none', ...metadata }),
+      });
+      if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${await res.text()}`);
+      return (await res.json()).client_id as string;
     },
     async close() {
       server.closeAllConnections();
