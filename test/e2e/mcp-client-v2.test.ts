@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { decodeJwt } from 'jose';
 import {
   Client,
   IssuerMismatchError,
@@ -20,6 +20,7 @@ import {
   type StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
 import { startHarness, type Harness } from '../support/harness.js';
+import { assertKitAccessToken, withBrokenSignature } from '../support/accessTokens.js';
 import { InMemoryOAuthProvider } from '../support/mcpOAuthProvider.js';
 
 const REDIRECT = 'http://127.0.0.1:53684/callback';
@@ -129,12 +130,7 @@ describe('@modelcontextprotocol/client v2 (strict issuer checks) against the kit
     assert.equal(tokens.scope, REQUESTED_SCOPE);
     assert.equal(typeof tokens.refresh_token, 'string');
     assert.equal(tokens.id_token, undefined);
-    const access = decodeJwt(tokens.access_token);
-    assert.equal(decodeProtectedHeader(tokens.access_token).typ, 'at+jwt');
-    assert.equal(access.iss, h.issuerUrl);
-    assert.equal(access.aud, h.mcpUrl);
-    assert.equal(access.sub, 'user_test_alice');
-    assert.equal(access.client_id, clientId);
+    assertKitAccessToken(tokens.access_token, { issuer: h.issuerUrl, resource: h.mcpUrl, userId: 'user_test_alice', clientId });
 
     const transport2 = new StreamableHTTPClientTransport(new URL(h.mcpUrl), { authProvider: provider });
     const client2 = new Client({ name: 'v2-test', version: '1.0.0' });
@@ -143,8 +139,7 @@ describe('@modelcontextprotocol/client v2 (strict issuer checks) against the kit
       assert.deepEqual(await whoami(client2), { userId: 'user_test_alice', scopes: REQUESTED_SCOPE.split(' '), clientId });
 
       // The access token goes bad: 401 invalid_token → onUnauthorized → auth() refreshes → one retry.
-      const [header, payload, signature] = tokens.access_token.split('.');
-      provider.replaceTokens({ ...tokens, access_token: `${header}.${payload}.${signature.slice(0, -4)}${signature.endsWith('AAAA') ? 'BBBB' : 'AAAA'}` });
+      provider.replaceTokens({ ...tokens, access_token: withBrokenSignature(tokens.access_token) });
       assert.deepEqual(await whoami(client2), { userId: 'user_test_alice', scopes: REQUESTED_SCOPE.split(' '), clientId });
       assert.equal(provider.savedTokens.length, 2, 'the SDK saved a refreshed token set');
       assert.equal(provider.authorizationUrls.length, 1, 'no second authorization request');

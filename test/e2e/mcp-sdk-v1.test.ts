@@ -6,13 +6,14 @@
  * (`finishAuth(code)` takes only the code), so this test asserts both itself.
  */
 import assert from 'node:assert/strict';
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { decodeJwt } from 'jose';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, type OAuthClientProvider, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { describeWithStores } from '../support/stores.js';
+import { assertKitAccessToken, withBrokenSignature } from '../support/accessTokens.js';
 import { InMemoryOAuthProvider } from '../support/mcpOAuthProvider.js';
 
 const REDIRECT = 'http://127.0.0.1:53683/callback';
@@ -132,13 +133,7 @@ describeWithStores('@modelcontextprotocol/sdk v1 client against the kit', () => 
     assert.equal(typeof tokens.refresh_token, 'string');
     assert.equal(tokens.id_token, undefined);
     const clientId = provider.clientInformation()!.client_id;
-    const access = decodeJwt(tokens.access_token);
-    assert.equal(decodeProtectedHeader(tokens.access_token).typ, 'at+jwt');
-    assert.equal(access.iss, h.issuerUrl);
-    assert.equal(access.aud, h.mcpUrl);
-    assert.equal(access.sub, 'user_test_alice');
-    assert.equal(access.client_id, clientId);
-    assert.equal(access.scope, SCOPE);
+    assertKitAccessToken(tokens.access_token, { issuer: h.issuerUrl, resource: h.mcpUrl, userId: 'user_test_alice', clientId, scope: SCOPE });
 
     // A new transport with the saved tokens: connect and call the tool as the Clerk user.
     const transport2 = new StreamableHTTPClientTransport(new URL(h.mcpUrl), { authProvider: provider });
@@ -150,8 +145,7 @@ describeWithStores('@modelcontextprotocol/sdk v1 client against the kit', () => 
       // The access token goes bad (its signature no longer verifies). The bearer middleware answers 401
       // invalid_token; v1's transport then runs auth(), which refreshes with the stored refresh_token (no new
       // authorization request) and retries the call once.
-      const [header, payload, signature] = tokens.access_token.split('.');
-      const forged = `${header}.${payload}.${signature.slice(0, -4)}${signature.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+      const forged = withBrokenSignature(tokens.access_token);
       const direct = await fetch(h.mcpUrl, {
         method: 'POST',
         headers: { authorization: `Bearer ${forged}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
