@@ -7,7 +7,7 @@ import express, { type Express } from 'express';
 import { clerkMiddleware, getAuth } from '@clerk/express';
 import { createMcpIssuer, consoleLogger, type ClerkOptions, type McpIssuer, type Store } from '../src/index.js';
 import { createDevClerk, type DevClerk } from '../src/testing/index.js';
-import { exampleMcpServer } from './mcpServer.js';
+import { exampleMcpServer, exampleToolScopes } from './mcpServer.js';
 import { statelessMcpHandler } from './statelessMcp.js';
 
 export interface ExampleConfig {
@@ -53,7 +53,7 @@ export async function createExampleApp(config: ExampleConfig): Promise<ExampleAp
     clerk,
     store: config.store,
     clientIdMetadataDocuments: { allowLoopback: config.cimdAllowLoopback === true },
-    scopes: { 'mcp:tools': 'Use the tools of this MCP server' },
+    scopes: { 'mcp:tools': 'Use the tools of this MCP server', 'mcp:profile': 'Call your profile API as you' },
     resourceName: 'clerk-mcp-issuer example',
     logger: consoleLogger(config.logLevel ?? 'info'),
   });
@@ -67,8 +67,10 @@ export async function createExampleApp(config: ExampleConfig): Promise<ExampleAp
     res.json({ userId: auth.userId, sessionId: auth.sessionId, servedBy: 'GET /api/profile (Clerk-protected)' });
   });
 
-  // The MCP endpoint: the kit's bearer check, then the official SDK's streamable HTTP transport (stateless).
-  app.post('/mcp', issuer.requireBearer(), express.json({ limit: '1mb' }), statelessMcpHandler(() => exampleMcpServer(issuer, `${publicUrl}/api/profile`)));
+  // The MCP endpoint: the kit's bearer check (one of the server's scopes; `my_profile` also needs `mcp:profile`,
+  // answered 403 for the client to step up), then the official SDK's streamable HTTP transport (stateless).
+  const bearer = issuer.requireBearer({ toolScopes: exampleToolScopes });
+  app.post('/mcp', bearer, express.json({ limit: '1mb' }), statelessMcpHandler(() => exampleMcpServer(issuer, `${publicUrl}/api/profile`)));
   app.all('/mcp', issuer.requireBearer(), (_req, res) => {
     res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless.' }, id: null });
   });

@@ -1,13 +1,19 @@
 /**
  * The example's MCP server: two tools behind the kit's bearer middleware.
  * - `whoami`: the authenticated Clerk user and the granted scopes, straight from `req.auth`.
- * - `my_profile`: calls the example's own Clerk-protected API as the user, with a fresh Clerk session token
- *   from `issuer.clerkToken()` (token exchange; the MCP access token is never passed on).
+ * - `my_profile`: needs the finer `mcp:profile` scope, then calls the example's own Clerk-protected API as the
+ *   user, with a fresh Clerk session token from `issuer.clerkToken()` (token exchange; the MCP access token is
+ *   never passed on).
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
-import type { McpAuthInfo, McpIssuer } from '../src/index.js';
+import { clerkAuth, requireScopes, type McpIssuer, type ToolScopes } from '../src/index.js';
+
+/**
+ * The tools that need more than the endpoint's scopes: `requireBearer({ toolScopes })` answers their calls with
+ * HTTP 403 `insufficient_scope` before the MCP transport runs (the client steps up), and each handler checks too.
+ */
+export const exampleToolScopes = { my_profile: ['mcp:profile'] } satisfies ToolScopes;
 
 /**
  * One JSON Schema validator for every request's server: a stateless server is built per request, and each
@@ -17,14 +23,12 @@ const validator = new AjvJsonSchemaValidator();
 
 export function exampleMcpServer(issuer: McpIssuer, apiUrl: string): McpServer {
   const server = new McpServer({ name: 'clerk-mcp-issuer-example', version: '1.0.0' }, { jsonSchemaValidator: validator });
-  const authOf = (authInfo: AuthInfo | undefined) => authInfo as unknown as McpAuthInfo | undefined;
 
   server.registerTool(
     'whoami',
     { title: 'Who am I?', description: 'The signed-in Clerk user and the scopes this client was granted.' },
     async ({ authInfo }) => {
-      const auth = authOf(authInfo);
-      const result = { userId: auth?.extra.userId, clientId: auth?.clientId, scopes: auth?.scopes };
+      const result = { userId: clerkAuth(authInfo).userId, clientId: authInfo?.clientId, scopes: authInfo?.scopes };
       return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
     },
   );
@@ -33,7 +37,8 @@ export function exampleMcpServer(issuer: McpIssuer, apiUrl: string): McpServer {
     'my_profile',
     { title: 'My profile (via the Clerk-protected API)', description: 'Calls this server’s own Clerk-protected API as the user.' },
     async ({ authInfo }) => {
-      const clerkToken = await issuer.clerkToken(authOf(authInfo));
+      requireScopes(authInfo, ...exampleToolScopes.my_profile);
+      const clerkToken = await issuer.clerkToken(authInfo);
       const res = await fetch(apiUrl, { headers: { authorization: `Bearer ${clerkToken}` } });
       const body = await res.json();
       if (!res.ok) return { isError: true, content: [{ type: 'text', text: `API answered ${res.status}: ${JSON.stringify(body)}` }] };

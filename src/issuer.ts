@@ -30,22 +30,29 @@ import type { Store } from './store/store.js';
 import { TokenKeys } from './tokens/tokenKeys.js';
 import { requireBearer, type RequireBearerOptions } from './bearer/requireBearer.js';
 import { mcpTokenVerifier, type McpTokenVerifier } from './bearer/mcpTokenVerifier.js';
-import { authInfoFromToken, type McpAuthInfo } from './bearer/authInfo.js';
+import { authInfoFromToken, type AuthInfoLike, type McpAuthInfo } from './bearer/authInfo.js';
 
 export interface McpIssuer {
   /** Mount at the app root (`app.use(issuer.router)`): discovery lives at the origin's `/.well-known/`. */
   router: Router;
-  /** The bearer middleware for the MCP endpoint (`app.post('/mcp', issuer.requireBearer(), handler)`). */
+  /**
+   * The bearer middleware for the MCP endpoint (`app.post('/mcp', issuer.requireBearer(), handler)`). By default
+   * a token needs at least one of the server's scopes; `toolScopes` adds the per-tool 403 step-up.
+   */
   requireBearer(options?: RequireBearerOptions): RequestHandler;
-  /** A verifier for `@modelcontextprotocol/express`'s `requireBearerAuth({ verifier })`. */
+  /**
+   * A verifier for `requireBearerAuth({ verifier })` of `@modelcontextprotocol/sdk` 1.x or
+   * `@modelcontextprotocol/express` 2.x: 401 on a bad token, 403 on a token with none of the server's scopes.
+   */
   tokenVerifier: McpTokenVerifier;
   /** Verifies an access token into `AuthInfo` (throws `OAuthError` `invalid_token`). */
   verifyAccessToken(token: string): Promise<McpAuthInfo>;
   /**
    * A fresh Clerk token for the grant behind `req.auth`: the session token, or a template token. For calling
    * your own Clerk-protected APIs as the user (token exchange: the MCP access token is never passed on).
+   * Takes `extra.authInfo` of either MCP SDK major as it is.
    */
-  clerkToken(auth: McpAuthInfo | undefined, options?: { template?: string }): Promise<string>;
+  clerkToken(auth: AuthInfoLike | undefined, options?: { template?: string }): Promise<string>;
   /** The AS metadata document, as served. */
   metadata: AuthorizationServerMetadata;
   /** The resolved configuration (identity strings, scopes, lifetimes). */
@@ -123,7 +130,7 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     verifyAccessToken: (token) => authInfoFromToken(ctx, token),
     clerkToken: async (auth, tokenOptions) => {
       const sessionId = auth?.extra?.sessionId;
-      if (!sessionId) throw new Error('clerkToken needs req.auth set by requireBearer()');
+      if (typeof sessionId !== 'string' || !sessionId) throw new Error('clerkToken needs req.auth set by requireBearer()');
       return ctx.identity.mint(sessionId, tokenOptions?.template);
     },
     metadata,

@@ -9,7 +9,24 @@ import type { IssuerContext } from '../context.js';
 import { OAuthError } from '../errors/oauthError.js';
 import { verifyAccessToken } from '../tokens/accessToken.js';
 
-/** What a tool handler sees as `req.auth` (and `extra.authInfo` in the MCP SDK). */
+/**
+ * What the kit puts in `AuthInfo.extra`. A type alias, not an interface, so it stays assignable to the SDKs'
+ * `extra?: Record<string, unknown>`. Read it typed with `clerkAuth(authInfo)`.
+ */
+export type ClerkAuthExtra = {
+  /** The Clerk user id. */
+  userId: string;
+  /** The Clerk session the grant is bound to (for the downstream helper). */
+  sessionId: string;
+  /** The organization fixed in the grant, when organizations are on. */
+  orgId?: string;
+  grantId: string;
+};
+
+/**
+ * What a tool handler sees as `req.auth` (and `extra.authInfo` in the MCP SDK): assignable to the `AuthInfo` of
+ * `@modelcontextprotocol/sdk` 1.x and of `@modelcontextprotocol/server` 2.x.
+ */
 export interface McpAuthInfo {
   token: string;
   clientId: string;
@@ -17,13 +34,16 @@ export interface McpAuthInfo {
   /** Seconds since the epoch. */
   expiresAt: number;
   resource: URL;
-  extra: {
-    /** The Clerk user id. */
-    userId: string;
-    /** The Clerk session the grant is bound to (for the downstream helper). */
-    sessionId: string;
-    grantId: string;
-  };
+  extra: ClerkAuthExtra;
+}
+
+/**
+ * The part of either MCP SDK major's `AuthInfo` the kit's helpers read: both declare `scopes: string[]` and
+ * `extra?: Record<string, unknown>`, so `extra.authInfo` of a v1 or a v2 tool handler is accepted without a cast.
+ */
+export interface AuthInfoLike {
+  scopes: readonly string[];
+  extra?: Record<string, unknown>;
 }
 
 /** Verifies a bearer token; throws an {@link OAuthError} `invalid_token` that says why. */

@@ -1,16 +1,19 @@
 /**
  * The bearer middleware for the MCP endpoint: 401 with the challenge that lets a client discover us, 403 when
- * the token lacks a scope, `req.auth` set in the MCP SDK shape otherwise. CORS preflight is never gated.
+ * the token lacks a scope (the endpoint's, or a called tool's), `req.auth` set in the MCP SDK shape otherwise.
+ * CORS preflight is never gated.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3 WWW-Authenticate
  * @see https://www.rfc-editor.org/rfc/rfc9728#section-5.1 resource_metadata in the challenge
  */
 import cors from 'cors';
-import type { RequestHandler } from 'express';
+import express, { type RequestHandler } from 'express';
 import type { IssuerContext } from '../context.js';
 import { OAuthError } from '../errors/oauthError.js';
 import { fromStore } from '../http/errorHandler.js';
 import { authInfoFromToken, bearerToken, type McpAuthInfo } from './authInfo.js';
+import { endpointScopes, InsufficientScopeError } from './scopes.js';
+import { toolCallRefusal, toolScopeTable, type ToolScopes } from './toolScopes.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -20,8 +23,19 @@ declare module 'express-serve-static-core' {
 }
 
 export interface RequireBearerOptions {
-  /** Scopes every request must carry (403 `insufficient_scope` otherwise). */
+  /**
+   * Scopes every request must carry (403 `insufficient_scope` otherwise). Default: at least one of the server's
+   * own scopes, what the 401 challenge advertises (a token with only OIDC scopes is not an MCP token). `[]`
+   * accepts any token of ours; a list requires each scope.
+   */
   scopes?: string[];
+  /**
+   * Per-tool scopes, checked on `tools/call` before the MCP transport runs: a token without them gets HTTP 403
+   * `insufficient_scope` naming them, so the client can step up. Check the same scopes in the tool handler
+   * with `requireScopes(authInfo, …)`. The middleware then parses the JSON body itself (1 MB limit) unless a
+   * body parser in front of it already did.
+   */
+  toolScopes?: ToolScopes;
   /** Answer CORS (preflight and headers) for browser MCP clients. Default true. */
   cors?: boolean;
 }
@@ -42,10 +56,11 @@ export function bearerChallenge(prmUrl: string, scopes: readonly string[], error
 }
 
 export function requireBearer(ctx: IssuerContext, options: RequireBearerOptions = {}): RequestHandler {
-  const required = options.scopes ?? [];
+  const endpoint = endpointScopes(ctx.config.serverScopes, options.scopes);
+  // Checked now: a tool scope no client could be granted is a startup error, not a 403 forever.
+  const tools = options.toolScopes ? toolScopeTable(options.toolScopes, ctx.config.scopes) : undefined;
+  const parseJson = tools ? express.json({ limit: '1mb' }) : undefined;
   const prmUrl = ctx.config.urls.protectedResourceMetadataUrl;
-  // Without a token, the challenge names what to ask for: the required scopes, else what the resource offers.
-  const challengeScopes = required.length > 0 ? required : ctx.config.serverScopes;
   const corsHandler =
     options.cors === false
       ? undefined
@@ -57,9 +72,24 @@ export function requireBearer(ctx: IssuerContext, options: RequireBearerOptions 
           maxAge: 600,
         });
 
+  // Without a token, the challenge names what to ask for; a scope refusal names what the refused operation needs.
   const reject = (res: Parameters<RequestHandler>[1], error: OAuthError, sentToken: boolean) => {
-    res.setHeader('WWW-Authenticate', bearerChallenge(prmUrl, challengeScopes, sentToken || error.error !== 'invalid_token' ? error : undefined));
+    const scopes = error instanceof InsufficientScopeError ? error.scopes : endpoint.challenge;
+    res.setHeader('WWW-Authenticate', bearerChallenge(prmUrl, scopes, sentToken || error.error !== 'invalid_token' ? error : undefined));
     res.status(error.status).json(error.toJSON());
+  };
+
+  /** The per-tool pre-check, on the parsed JSON-RPC body. */
+  const checkTools: RequestHandler = (req, res, next) => {
+    if (!tools || !parseJson) return next();
+    const check = () => {
+      const refusal = toolCallRefusal(req.body, tools, (req.auth as McpAuthInfo).scopes);
+      if (refusal) return reject(res, refusal, true);
+      next();
+    };
+    // Parsed already by the app's own parser in front of us: use it. Otherwise parse (a later parser then skips).
+    if (req.body !== undefined) return check();
+    parseJson(req, res, (err?: unknown) => (err ? next(err) : check()));
   };
 
   const check: RequestHandler = (req, res, next) => {
@@ -74,12 +104,10 @@ export function requireBearer(ctx: IssuerContext, options: RequireBearerOptions 
     }
     authInfoFromToken(ctx, token).then(
       (auth) => {
-        const missing = required.filter((s) => !auth.scopes.includes(s));
-        if (missing.length > 0) {
-          return reject(res, new OAuthError('insufficient_scope', { description: `requires scope ${required.join(' ')}` }), true);
-        }
+        const refusal = endpoint.refuse(auth.scopes);
+        if (refusal) return reject(res, refusal, true);
         req.auth = auth;
-        next();
+        checkTools(req, res, next);
       },
       (error) => {
         if (error instanceof OAuthError) return reject(res, error, true);

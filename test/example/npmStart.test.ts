@@ -101,7 +101,8 @@ describe('npm start: the example as the README runs it', () => {
     await client.connect(transport);
     try {
       const clientId = provider.clientInformation()!.client_id;
-      assert.deepEqual(await callTool(client, 'whoami'), { userId: 'user_test_alice', clientId, scopes: ['mcp:tools'] });
+      // v1 asks for the 401 challenge's scope: every server scope, so my_profile's `mcp:profile` is granted up front.
+      assert.deepEqual(await callTool(client, 'whoami'), { userId: 'user_test_alice', clientId, scopes: ['mcp:tools', 'mcp:profile'] });
       const profile = await callTool(client, 'my_profile');
       assert.equal(profile.userId, 'user_test_alice');
       assert.match(String(profile.sessionId), /^sess_/);

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { statelessMcpHandler } from '../../examples/statelessMcp.js';
 import { createClerkClient } from '@clerk/backend';
-import { createMcpIssuer, type McpIssuer, type McpIssuerOptions, type Store } from '../../src/index.js';
+import { createMcpIssuer, requireScopes, type McpIssuer, type McpIssuerOptions, type RequireBearerOptions, type Store } from '../../src/index.js';
 import { generateSigningKey, type PrivateJwkSet } from '../../src/keys/jwkSet.js';
 import { createClerkDouble } from '../../src/testing/clerk/double.js';
 import type { ClerkDouble } from '../../src/testing/clerk/contract.js';
@@ -44,6 +44,8 @@ export interface HarnessOptions {
   options?: Partial<McpIssuerOptions>;
   /** Express factory: the suite runs on Express 5, the smoke test passes Express 4. */
   express?: () => Express;
+  /** Options of the MCP endpoint's `requireBearer()` (e.g. `toolScopes` for the step-up tests). */
+  bearer?: RequireBearerOptions;
 }
 
 /** A store the harness creates for each issuer it starts, and closes with it. */
@@ -95,7 +97,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...opts.options,
   });
   app.use(issuer.router);
-  mountMcpEndpoint(app, issuer, mcpUrl);
+  mountMcpEndpoint(app, issuer, mcpUrl, opts.bearer);
 
   const harness: Harness = {
     app,
@@ -170,18 +172,25 @@ export function mountSignIn(app: Express, double: ClerkDouble, user: () => strin
   });
 }
 
-/** The MCP endpoint: official SDK, stateless streamable HTTP, one server per request, a `whoami` tool. */
-export function mountMcpEndpoint(app: Express, issuer: McpIssuer, mcpUrl: string): void {
+/**
+ * The MCP endpoint: official SDK, stateless streamable HTTP, one server per request, a `whoami` tool and a
+ * `profile` tool that needs `mcp:profile` (`requireScopes`; give `bearer.toolScopes` for the HTTP 403).
+ */
+export function mountMcpEndpoint(app: Express, issuer: McpIssuer, mcpUrl: string, bearer?: RequireBearerOptions): void {
   const mcpPath = new URL(mcpUrl).pathname;
   app.post(
     mcpPath,
-    issuer.requireBearer(),
+    issuer.requireBearer(bearer),
     express.json(),
     statelessMcpHandler(() => {
       const server = new McpServer({ name: 'harness', version: '1.0.0' });
       server.registerTool('whoami', { description: 'The signed-in Clerk user' }, async (extra) => ({
         content: [{ type: 'text', text: JSON.stringify({ userId: extra.authInfo?.extra?.userId, scopes: extra.authInfo?.scopes, clientId: extra.authInfo?.clientId }) }],
       }));
+      server.registerTool('profile', { description: 'Needs mcp:profile' }, async ({ authInfo }) => {
+        requireScopes(authInfo, 'mcp:profile');
+        return { content: [{ type: 'text', text: JSON.stringify({ scopes: authInfo?.scopes }) }] };
+      });
       return server;
     }),
   );
