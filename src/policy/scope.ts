@@ -18,8 +18,11 @@ export function formatScope(scopes: readonly string[]): string {
 }
 
 /**
- * The scopes to grant, or the offending scope. A request without scope gets the defaults; a client that
- * registered a `scope` may ask only within it (RFC 7591 §2).
+ * The scopes to grant, or the offending scope. A request without scope gets the defaults, within what the client
+ * registered (RFC 7591 §2) when it registered a `scope`. A registered scope is never a ceiling on what a request
+ * may ask for: it is self-declared at open registration (so it restricts nothing an attacker could not
+ * re-register), and MCP step-up authorization asks for the scopes a 403 challenge names, beyond the first ones
+ * (typescript-sdk#983). The user approves every new scope on the consent page.
  */
 export function decideScopes(
   requested: string[] | undefined,
@@ -29,7 +32,7 @@ export function decideScopes(
 ): { scopes: string[] } | { unsupported: string } {
   const wanted = requested && requested.length > 0 ? requested : defaults.filter((s) => !clientScopes || clientScopes.includes(s));
   for (const scope of wanted) {
-    if (!supported.has(scope) || (clientScopes && !clientScopes.includes(scope))) return { unsupported: scope };
+    if (!supported.has(scope)) return { unsupported: scope };
   }
   return { scopes: [...wanted] };
 }

@@ -3,6 +3,7 @@
  * `mcp:tools`, the `profile` tool `mcp:profile` (`toolScopes`). A `tools/call` of `profile` with an `mcp:tools`
  * token is HTTP 403 `insufficient_scope`, `scope="mcp:profile"`. `@modelcontextprotocol/client` 2.x steps up: it
  * asks for a new authorization with the union of its scopes and the challenged one.
+ * After the user approves the wider scope, the same client calls the tool.
  * `@modelcontextprotocol/sdk` 1.x gets the 403 too, but holding a refresh token it only refreshes (same scope)
  * and gives up (typescript-sdk#2255): the test pins that, so a fixed v1 shows up here.
  */
@@ -53,7 +54,7 @@ describe('scope step-up at the MCP endpoint with the real MCP clients', () => {
     );
   });
 
-  it('@modelcontextprotocol/client 2.x: 403 → a new authorization request for mcp:tools offline_access mcp:profile', async () => {
+  it('@modelcontextprotocol/client 2.x: 403 → a new authorization for mcp:tools offline_access mcp:profile → the profile call succeeds', async () => {
     const provider = new InMemoryOAuthProvider<StoredOAuthClientInformation, StoredOAuthTokens, DiscoveryV2>(REDIRECT, 'step-up v2');
     await assert.rejects(new ClientV2({ name: 'v2', version: '1.0.0' }).connect(new TransportV2(new URL(h.mcpUrl), { authProvider: provider })), UnauthorizedV2);
     assert.equal(provider.authorizationUrls[0].searchParams.get('scope'), 'mcp:tools offline_access');
@@ -69,11 +70,20 @@ describe('scope step-up at the MCP endpoint with the real MCP clients', () => {
       const stepUp = provider.authorizationUrls[1];
       assert.deepEqual(stepUp.searchParams.get('scope')!.split(' ').sort(), ['mcp:profile', 'mcp:tools', 'offline_access']);
       assert.equal(stepUp.searchParams.get('resource'), h.mcpUrl);
-      // Not completed here: the kit's /authorize limits a DCR client to the scope it registered with
-      // ("mcp:tools offline_access"), so the step-up request is refused with invalid_scope. That is the scope
-      // policy's call (reported), not the endpoint's.
+      // The registered scope is no ceiling: the user approves mcp:profile on the consent page, and the same
+      // client then calls the profile tool with the wider token.
+      await new TransportV2(new URL(h.mcpUrl), { authProvider: provider }).finishAuth((await browserCallback(stepUp)).searchParams);
+      assert.deepEqual(provider.tokens()!.scope!.split(' ').sort(), ['mcp:profile', 'mcp:tools', 'offline_access']);
     } finally {
       await client.close();
+    }
+    const again = new ClientV2({ name: 'v2', version: '1.0.0' });
+    await again.connect(new TransportV2(new URL(h.mcpUrl), { authProvider: provider }));
+    try {
+      const result = await again.callTool({ name: 'profile', arguments: {} });
+      assert.notEqual(result.isError, true, JSON.stringify(result));
+    } finally {
+      await again.close();
     }
   });
 

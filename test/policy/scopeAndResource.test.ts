@@ -13,9 +13,10 @@ describe('scope policy', () => {
   it('refuses characters outside scope-token (RFC 6749 §3.3)', () => assert.equal(parseScope('openid "x"'), undefined));
   it('grants the defaults when none are requested', () => assert.deepEqual(decideScopes([], supported, ['openid', 'mcp:tools']), { scopes: ['openid', 'mcp:tools'] }));
   it('names the first unsupported scope', () => assert.deepEqual(decideScopes(['openid', 'admin'], supported, []), { unsupported: 'admin' }));
-  it('keeps a client within the scope it registered', () => {
-    assert.deepEqual(decideScopes(['openid', 'mcp:tools'], supported, [], ['openid']), { unsupported: 'mcp:tools' });
+  it('a registered scope sets the default, never a ceiling: a step-up request asks beyond it (MCP scope challenge)', () => {
     assert.deepEqual(decideScopes(undefined, supported, ['openid', 'mcp:tools'], ['openid']), { scopes: ['openid'] });
+    assert.deepEqual(decideScopes(['openid', 'mcp:tools'], supported, [], ['openid']), { scopes: ['openid', 'mcp:tools'] });
+    assert.deepEqual(decideScopes(['openid', 'admin'], supported, [], ['openid']), { unsupported: 'admin' });
   });
   it('lets a refresh narrow but not widen', () => {
     assert.equal(isSubset(['openid'], ['openid', 'mcp:tools']), true);

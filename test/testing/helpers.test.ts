@@ -128,7 +128,7 @@ describe('clerk-mcp-issuer/testing: getAccessToken in a supertest suite', () => 
     await assert.rejects(getAccessToken({ app, devClerk, scopes: ['notes:admin'] }), (error: unknown) => {
       assert.ok(error instanceof GetAccessTokenError);
       assert.equal(error.error, 'invalid_scope');
-      assert.equal(error.message, '/authorize refused: invalid_scope: scope "notes:admin" is not available to this client');
+      assert.equal(error.message, '/authorize refused: invalid_scope: scope "notes:admin" is not offered by this server');
       return true;
     });
   });

@@ -121,7 +121,7 @@ export async function readAuthorizationRequest(
   const requestedScopes = scopeParam === undefined ? undefined : parseScope(scopeParam);
   if (scopeParam !== undefined && !requestedScopes) throw fail('invalid_scope', 'scope is not a space-separated list of scope tokens');
   const decided = decideScopes(requestedScopes, config.scopes, config.defaultScopes, client.scope?.split(' '));
-  if ('unsupported' in decided) throw fail('invalid_scope', `scope "${decided.unsupported}" is not available to this client`);
+  if ('unsupported' in decided) throw fail('invalid_scope', `scope "${decided.unsupported}" is not offered by this server`);
 
   const resource = params.get('resource');
   if (resource !== undefined && !isConfiguredResource(resource, config.urls.resource)) {
