@@ -19,8 +19,9 @@ export interface Grant {
 /** Store keys, in one place so the Redis store and the benchmarks see the same layout. */
 export const KEYS = {
   client: (clientId: string) => `client:${clientId}`,
-  code: (codeHash: string) => `code:${codeHash}`,
-  usedCode: (codeHash: string) => `code-used:${codeHash}`,
+  // The code hash is a hash tag: a code and its used-code marker are written in one step, on one Redis Cluster slot.
+  code: (codeHash: string) => `code:{${codeHash}}`,
+  usedCode: (codeHash: string) => `code-used:{${codeHash}}`,
   refreshToken: (tokenHash: string) => `refresh:${tokenHash}`,
   family: (grantId: string) => `family:${grantId}`,
   revokedGrant: (grantId: string) => `revoked-grant:${grantId}`,
