@@ -4,7 +4,7 @@
  * MCP endpoint.
  */
 import { Router, type RequestHandler } from 'express';
-import { ClerkIdentity } from './clerk/clerkIdentity.js';
+import { ClerkIdentity, ClerkSessionEndedError } from './clerk/clerkIdentity.js';
 import { ClientRegistry } from './clients/clientRegistry.js';
 import { ClientMetadataDocuments } from './clients/cimd/clientMetadataDocuments.js';
 import { guardedDocumentFetcher } from './clients/cimd/documentFetcher.js';
@@ -124,7 +124,13 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     clerkToken: async (auth, tokenOptions) => {
       const sessionId = auth?.extra?.sessionId;
       if (!sessionId) throw new Error('clerkToken needs req.auth set by requireBearer()');
-      return ctx.identity.mint(sessionId, tokenOptions?.template);
+      try {
+        return await ctx.identity.mint(sessionId, tokenOptions?.template);
+      } catch (error) {
+        // The user signed out: the grant ends now, not at its next refresh (SPEC §11).
+        if (error instanceof ClerkSessionEndedError) await ctx.revocations.revokeGrant(auth.extra.grantId);
+        throw error;
+      }
     },
     metadata,
     config,
