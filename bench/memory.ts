@@ -1,7 +1,7 @@
 /**
  * Resident memory per active grant in the kit's MemoryStore, stored the way the token endpoint stores a grant:
  * the authorization code is issued and redeemed (leaving the used-code marker), then the refresh family starts
- * (family record + refresh-token record). Run with `--expose-gc`; `global.gc()` before and after.
+ * (family record with the kept identity claims + refresh-token record). Run with `--expose-gc`; `global.gc()` before and after.
  *
  * argv: number of grants (default 100000). Answers `{ type: 'ready' }`, then `{ type: 'result', … }`.
  */
@@ -48,6 +48,16 @@ async function main() {
       scopes: ['openid', 'profile', 'email', 'offline_access', 'mcp:tools'],
       resource,
       authTime: now,
+      // The identity claims kept with the grant (SPEC §11), as the shipped mcp-id-token template mints them.
+      claims: {
+        name: 'Alexandra Example',
+        given_name: 'Alexandra',
+        family_name: 'Example',
+        preferred_username: 'alexandra',
+        picture: `https://img.clerk.com/${id(120)}`,
+        email: 'alexandra.example@example.com',
+        email_verified: true,
+      },
     };
     const code = await codes.issue({
       ...grant,

@@ -4,7 +4,7 @@
  * MCP endpoint.
  */
 import { Router, type RequestHandler } from 'express';
-import { ClerkIdentity } from './clerk/clerkIdentity.js';
+import { ClerkIdentity, ClerkSessionEndedError } from './clerk/clerkIdentity.js';
 import { ClientRegistry } from './clients/clientRegistry.js';
 import { ClientMetadataDocuments } from './clients/cimd/clientMetadataDocuments.js';
 import { guardedDocumentFetcher } from './clients/cimd/documentFetcher.js';
@@ -31,6 +31,7 @@ import { TokenKeys } from './tokens/tokenKeys.js';
 import { requireBearer, type RequireBearerOptions } from './bearer/requireBearer.js';
 import { mcpTokenVerifier, type McpTokenVerifier } from './bearer/mcpTokenVerifier.js';
 import { authInfoFromToken, type AuthInfoLike, type McpAuthInfo } from './bearer/authInfo.js';
+import { clerkAuth, ClerkAuthMissingError } from './bearer/clerkAuth.js';
 
 export interface McpIssuer {
   /** Mount at the app root (`app.use(issuer.router)`): discovery lives at the origin's `/.well-known/`. */
@@ -129,9 +130,19 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     tokenVerifier: mcpTokenVerifier(ctx),
     verifyAccessToken: (token) => authInfoFromToken(ctx, token),
     clerkToken: async (auth, tokenOptions) => {
-      const sessionId = auth?.extra?.sessionId;
-      if (typeof sessionId !== 'string' || !sessionId) throw new Error('clerkToken needs req.auth set by requireBearer()');
-      return ctx.identity.mint(sessionId, tokenOptions?.template);
+      let identity;
+      try {
+        identity = clerkAuth(auth);
+      } catch {
+        throw new ClerkAuthMissingError('clerkToken');
+      }
+      try {
+        return await ctx.identity.mint(identity.sessionId, tokenOptions?.template);
+      } catch (error) {
+        // The user signed out: the grant ends now, not at its next refresh (SPEC §11).
+        if (error instanceof ClerkSessionEndedError) await ctx.revocations.revokeGrant(identity.grantId);
+        throw error;
+      }
     },
     metadata,
     config,

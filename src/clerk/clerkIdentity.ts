@@ -19,10 +19,13 @@ import { FORBIDDEN_TEMPLATE_CLAIMS } from '../templates/claims.js';
  */
 export const ENVELOPE_CLAIMS: ReadonlySet<string> = new Set(FORBIDDEN_TEMPLATE_CLAIMS);
 
-/** The Clerk session behind a grant is gone (signed out, revoked, expired): the grant ends. */
+/**
+ * The Clerk session behind a grant is gone (signed out, revoked, expired): the grant ends. The description goes
+ * to the client: it names no Clerk id (SPEC §11).
+ */
 export class ClerkSessionEndedError extends OAuthError {
-  constructor(sessionId: string) {
-    super('invalid_grant', { description: `the Clerk session ${sessionId} is no longer active; sign in again` });
+  constructor() {
+    super('invalid_grant', { description: 'the sign-in session ended; sign in again' });
   }
 }
 
@@ -50,10 +53,10 @@ export class ClerkIdentity {
     try {
       session = await this.client.sessions.getSession(sessionId);
     } catch (error) {
-      if (isClerkAPIResponseError(error) && error.status === 404) throw new ClerkSessionEndedError(sessionId);
+      if (isClerkAPIResponseError(error) && error.status === 404) throw new ClerkSessionEndedError();
       throw unavailable(error);
     }
-    if (session.status !== 'active') throw new ClerkSessionEndedError(sessionId);
+    if (session.status !== 'active') throw new ClerkSessionEndedError();
     return { userId: session.userId, authTime: Math.floor(session.createdAt / 1000) };
   }
 

@@ -41,11 +41,10 @@ export class AuthorizationCodes {
    */
   async redeem(code: string): Promise<AuthorizationCodeRecord | undefined> {
     const hash = hashCredential(code);
-    const record = await this.store.take<AuthorizationCodeRecord>(KEYS.code(hash));
-    if (record) {
-      await this.store.put(KEYS.usedCode(hash), { grantId: record.grantId }, this.replayMemory);
-      return record;
-    }
+    // Taking the code and leaving its marker is one step: a replay racing this redemption on another instance
+    // either wins or finds the marker, never neither (SPEC §11 Stores).
+    const record = await this.store.takeAndMark<AuthorizationCodeRecord>(KEYS.code(hash), KEYS.usedCode(hash), ['grantId'], this.replayMemory);
+    if (record) return record;
     const used = await this.store.get<{ grantId: string }>(KEYS.usedCode(hash));
     if (used) {
       await this.revocations.revokeGrant(used.grantId);

@@ -13,16 +13,23 @@ export interface Grant {
   resource: string;
   /** Seconds since the epoch when the user authenticated; kept across refreshes (OIDC Core §12.2). */
   authTime: number;
+  /**
+   * The identity claims minted from the JWT template (only when `openid` was granted): minted at `/authorize`,
+   * renewed at each refresh; the id_token and `/userinfo` answer from them without calling Clerk (SPEC §11).
+   */
+  claims?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
 /** Store keys, in one place so the Redis store and the benchmarks see the same layout. */
 export const KEYS = {
   client: (clientId: string) => `client:${clientId}`,
-  code: (codeHash: string) => `code:${codeHash}`,
-  usedCode: (codeHash: string) => `code-used:${codeHash}`,
+  // The code hash is a hash tag: a code and its used-code marker are written in one step, on one Redis Cluster slot.
+  code: (codeHash: string) => `code:{${codeHash}}`,
+  usedCode: (codeHash: string) => `code-used:{${codeHash}}`,
   refreshToken: (tokenHash: string) => `refresh:${tokenHash}`,
   family: (grantId: string) => `family:${grantId}`,
+  grantClaims: (grantId: string) => `grant-claims:${grantId}`,
   revokedGrant: (grantId: string) => `revoked-grant:${grantId}`,
   revokedToken: (jti: string) => `revoked-jti:${jti}`,
   consent: (userId: string, clientId: string) => `consent:${userId}:${clientId}`,

@@ -59,10 +59,19 @@ export class RefreshFamilies {
   }
 
   /**
+   * True when `token` is a rotated token of `family` that no longer rotates: neither the current one nor its
+   * predecessor within the grace window. Presenting it is reuse (RFC 9700 §4.14.2), whatever else the request says.
+   */
+  isReplay(family: RefreshFamily, token: string, now: number): boolean {
+    const hash = hashCredential(token);
+    return hash !== family.current && !(hash === family.previous && now - family.rotatedAt <= this.grace);
+  }
+
+  /**
    * Rotates: the current token yields its successor; its predecessor within the grace window yields the same
    * successor again; anything older (or the predecessor after the window) revokes the family.
    */
-  async rotate(token: string, clientId: string, now: number): Promise<RefreshOutcome> {
+  async rotate(token: string, clientId: string, now: number, claims?: Record<string, unknown>): Promise<RefreshOutcome> {
     const hash = hashCredential(token);
     const ref = await this.store.get<{ grantId: string }>(KEYS.refreshToken(hash));
     if (!ref) return { ok: false, reason: 'unknown' };
@@ -78,7 +87,8 @@ export class RefreshFamilies {
 
       if (hash === family.current) {
         const ttl = family.expiresAt - now;
-        const next: RefreshFamily = { ...family, current: successorHash, previous: hash, rotatedAt: now };
+        // Fresh identity claims (minted for this refresh) replace the kept ones: /userinfo answers from them.
+        const next: RefreshFamily = { ...family, ...(claims ? { claims } : {}), current: successorHash, previous: hash, rotatedAt: now };
         // The successor's lookup record first: should the store fail between the two writes, the family never
         // names a successor nobody can find (a lone lookup record for a token never handed out is harmless).
         await this.store.put(KEYS.refreshToken(successorHash), { grantId: family.grantId }, ttl);

@@ -18,6 +18,8 @@ export class Revocations {
   async revokeGrant(grantId: string): Promise<void> {
     await this.store.put(KEYS.revokedGrant(grantId), { at: Math.floor(Date.now() / 1000) }, this.grantMarkerLifetime);
     await this.store.delete(KEYS.family(grantId));
+    // The kept identity claims are personal data nothing may answer from any more.
+    await this.store.delete(KEYS.grantClaims(grantId));
   }
 
   /** Revokes one access token until it would have expired anyway. */

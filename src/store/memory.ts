@@ -67,6 +67,12 @@ export class MemoryStore implements Store {
     return JSON.parse(entry.json) as T;
   }
 
+  async takeAndMark<T extends StoreValue>(key: string, markerKey: string, markerFields: readonly string[], markerTtlSeconds: number): Promise<T | undefined> {
+    const record = await this.take<T>(key);
+    if (record) this.#write(markerKey, Object.fromEntries(markerFields.filter((f) => Object.hasOwn(record, f)).map((f) => [f, record[f]])), markerTtlSeconds);
+    return record;
+  }
+
   async delete(key: string): Promise<void> {
     this.#entries.delete(key);
   }

@@ -1,9 +1,10 @@
 /**
  * The Redis store: several instances of the MCP server share one grant store (SPEC §8). Every operation of the
  * {@link Store} contract is one Redis command, so each is atomic on the server: `take` is GETDEL (of concurrent
- * redemptions of one code exactly one gets it), `compareAndSwap` is a Lua script (refresh rotation), every write
- * carries its TTL in the same command (nothing is ever written without its expiry). Values are the same JSON text
- * the memory store keeps, so compare-and-swap compares exactly what was read.
+ * redemptions of one code exactly one gets it), `takeAndMark` and `compareAndSwap` are Lua scripts (code redemption
+ * with its used-code marker, refresh rotation), every write carries its TTL in the same command (nothing is ever
+ * written without its expiry). Values are the same JSON text the memory store keeps, so compare-and-swap compares
+ * exactly what was read.
  *
  * While Redis is unreachable every call throws {@link StoreUnavailableError} at once (503
  * `temporarily_unavailable`); the connection comes back by itself.
@@ -53,6 +54,24 @@ const COMPARE_AND_SWAP = script(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
 return 1
+`);
+
+/**
+ * Takes KEYS[1] (GETDEL) and, when it was there, writes under KEYS[2] the JSON object of the taken record's members
+ * named in ARGV[2..], expiring after ARGV[1] ms: one step, so a replay that finds the code gone finds its marker.
+ * The record must be a JSON object (every store value is); cjson is part of every Redis scripting engine.
+ */
+const TAKE_AND_MARK = script(`
+local taken = redis.call('GETDEL', KEYS[1])
+if not taken then return false end
+local record = cjson.decode(taken)
+local marker = {}
+local kept = false
+for i = 2, #ARGV do
+  if record[ARGV[i]] ~= nil then marker[ARGV[i]] = record[ARGV[i]]; kept = true end
+end
+redis.call('SET', KEYS[2], kept and cjson.encode(marker) or '{}', 'PX', ARGV[1])
+return taken
 `);
 
 /** The `PX` argument for a TTL in seconds (omitted or 0: no expiry, as in the memory store). */
@@ -155,6 +174,11 @@ export class RedisStore implements Store {
   /** GETDEL (Redis ≥ 6.2): read and delete in one command, so one of concurrent takers wins. */
   async take<T extends StoreValue>(key: string): Promise<T | undefined> {
     return parse<T>(await this.#call('GETDEL', this.#key(key)));
+  }
+
+  /** One Lua script (GETDEL, then SET of the marker): the two keys must share a hash slot on Redis Cluster. */
+  async takeAndMark<T extends StoreValue>(key: string, markerKey: string, markerFields: readonly string[], markerTtlSeconds: number): Promise<T | undefined> {
+    return parse<T>(await this.#eval(TAKE_AND_MARK, [this.#key(key), this.#key(markerKey)], [String(Math.max(1, Math.round(markerTtlSeconds * 1000))), ...markerFields]));
   }
 
   async delete(key: string): Promise<void> {

@@ -13,6 +13,13 @@ export interface Store {
   get<T extends StoreValue = StoreValue>(key: string): Promise<T | undefined>;
   /** Reads and deletes in one step: of concurrent takers, exactly one gets the value. */
   take<T extends StoreValue = StoreValue>(key: string): Promise<T | undefined>;
+  /**
+   * Takes `key` like {@link Store.take} and, in the same atomic step, leaves a marker under `markerKey` (expiring
+   * after `markerTtlSeconds`) holding the taken record's members named in `markerFields`. Nothing is written when
+   * `key` is absent. A used authorization code is marked this way, so a concurrent replay that finds the code
+   * gone always finds the marker. In the Redis store both keys must share a hash slot (a hash tag).
+   */
+  takeAndMark<T extends StoreValue = StoreValue>(key: string, markerKey: string, markerFields: readonly string[], markerTtlSeconds: number): Promise<T | undefined>;
   delete(key: string): Promise<void>;
   /**
    * Replaces the value only if the stored one still equals `expected` (compared as JSON); true when replaced.

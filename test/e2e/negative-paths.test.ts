@@ -434,11 +434,17 @@ describe('negative paths: exact errors through real HTTP', () => {
     }
 
     for (const scope of [SCOPE, 'mcp:tools']) {
-      it(`code exchange after sign-out is 400 invalid_grant (scope "${scope}")`, async () => {
+      // SPEC §11: the code exchange asks Clerk nothing (the code is seconds old, its session was alive when it was
+      // issued); the grant ends at the next point that learns of the sign-out, here the refresh.
+      it(`sign-out after the code was issued: the exchange succeeds without Clerk, the refresh is invalid_grant and ends the grant (scope "${scope}")`, async () => {
         const client = await register(h);
         const { code, verifier, sessionId } = await obtainCode(h, client, { scope });
         h.double.endSession(sessionId);
-        assertOAuthError(await exchange(h, client, code, verifier), 400, 'invalid_grant');
+        const exchanged = await exchange(h, client, code, verifier);
+        assert.equal(exchanged.status, 200, exchanged.text);
+        const tokens = exchanged.body as { access_token: string; refresh_token: string };
+        assertOAuthError(await refresh(h, client, tokens.refresh_token), 400, 'invalid_grant');
+        assertInvalidToken(await mcp(h, tokens.access_token));
       });
     }
   });

@@ -38,6 +38,10 @@ class SteppedStore implements Store {
     this.#at('take', key);
     return this.inner.take<T>(key);
   }
+  takeAndMark<T extends StoreValue>(key: string, markerKey: string, fields: readonly string[], ttl: number) {
+    this.#at('takeAndMark', key);
+    return this.inner.takeAndMark<T>(key, markerKey, fields, ttl);
+  }
   delete(key: string) {
     this.#at('delete', key);
     return this.inner.delete(key);

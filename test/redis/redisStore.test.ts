@@ -9,6 +9,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../../src/config/options.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { StoreUnavailableError } from '../../src/store/store.js';
+import { KEYS } from '../../src/grants/grant.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
 
 function recordingLogger(): Logger & { lines: string[] } {
@@ -80,6 +81,20 @@ describe('RedisStore on a real redis-server', () => {
       assert.deepEqual(await store.get('family:s'), { current: 'c' });
     });
 
+    it('takeAndMark() is one script on one hash slot, and still works after Redis forgot its scripts', async () => {
+      // Redis Cluster runs a script only when its keys share a slot: the code hash is both keys' hash tag `{…}`.
+      await store.put(KEYS.code('hh'), { grantId: 'g' }, 60);
+      assert.deepEqual(await store.takeAndMark(KEYS.code('hh'), KEYS.usedCode('hh'), ['grantId'], 120), { grantId: 'g' });
+      assert.equal(await raw.exists('cmi:code:{hh}'), 0);
+      assert.equal(await raw.get('cmi:code-used:{hh}'), '{"grantId":"g"}');
+      const pttl = await raw.pttl('cmi:code-used:{hh}');
+      assert.ok(pttl > 118_000 && pttl <= 120_000, `the marker expires in ${pttl} ms`);
+      await raw.script('FLUSH');
+      await store.put(KEYS.code('h2'), { grantId: 'g2' }, 60);
+      assert.deepEqual(await store.takeAndMark(KEYS.code('h2'), KEYS.usedCode('h2'), ['grantId'], 60), { grantId: 'g2' });
+      assert.deepEqual(await store.get(KEYS.usedCode('h2')), { grantId: 'g2' });
+    });
+
     it('a keyPrefix keeps two issuers apart on one Redis', async () => {
       const other = new RedisStore({ url: redis.url, keyPrefix: 'tenant2:' });
       try {
@@ -142,6 +157,7 @@ describe('RedisStore on a real redis-server', () => {
         () => store.take('k'),
         () => store.delete('k'),
         () => store.compareAndSwap('k', { v: 1 }, { v: 2 }),
+        () => store.takeAndMark('k', 'm', ['v'], 10),
         () => store.existsAny(['a', 'b']),
       ];
       for (const operation of operations) {

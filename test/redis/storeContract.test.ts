@@ -59,6 +59,31 @@ function storeContract(name: string, open: () => Promise<Store>) {
       assert.equal(await store.take('code'), undefined);
     });
 
+    it('takeAndMark() gives the record to exactly one of 20 concurrent takers, and the marker is there for all who lost', async () => {
+      await store.put('code:{h}', { grantId: 'g1', scopes: ['openid'], claims: { email: 'a@example.com' } }, 60);
+      const seen = await Promise.all(
+        Array.from({ length: 20 }, async () => {
+          const taken = await store.takeAndMark('code:{h}', 'code-used:{h}', ['grantId'], 60);
+          // A loser looks for the marker right after losing: it must already be there (one atomic step).
+          return taken ?? (await store.get('code-used:{h}'));
+        }),
+      );
+      assert.equal(seen.filter((v) => v && 'scopes' in v).length, 1);
+      assert.deepEqual(seen.filter((v) => !v || !('scopes' in v)), Array.from({ length: 19 }, () => ({ grantId: 'g1' })));
+      assert.equal(await store.get('code:{h}'), undefined);
+      assert.deepEqual(await store.get('code-used:{h}'), { grantId: 'g1' }, 'the marker keeps only the named members');
+    });
+
+    it('takeAndMark() of a missing key writes no marker; the marker expires after its TTL', async () => {
+      assert.equal(await store.takeAndMark('code:{none}', 'code-used:{none}', ['grantId'], 60), undefined);
+      assert.equal(await store.get('code-used:{none}'), undefined);
+      await store.put('code:{t}', { grantId: 'g2' }, 60);
+      assert.deepEqual(await store.takeAndMark('code:{t}', 'code-used:{t}', ['grantId', 'absent'], 0.3), { grantId: 'g2' });
+      assert.deepEqual(await store.get('code-used:{t}'), { grantId: 'g2' });
+      await sleep(450);
+      assert.equal(await store.get('code-used:{t}'), undefined);
+    });
+
     it('delete() removes; deleting a missing key is fine', async () => {
       await store.put('d', {});
       await store.delete('d');

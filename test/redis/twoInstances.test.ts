@@ -144,6 +144,31 @@ describe('two instances sharing one Redis', () => {
     assert.equal((await refresh(pair.issuerUrl, clientId, wins[0].body.refresh_token)).body.error, 'invalid_grant');
   });
 
+  it('200 double redemptions of a code, one on each instance: always one winner, and every winner\'s grant is revoked by the race alone', async function () {
+    this.timeout(180_000);
+    const registered = await register(pair.issuerUrl);
+    const clientId = registered.body.client_id;
+    const browser = await pair.signedInBrowser();
+    let missed = 0;
+    for (let race = 0; race < 200; race++) {
+      const { code, verifier } = await authorize(browser, pair.issuerUrl, pair.mcpUrl, clientId);
+      pair.use('alternate');
+      const from = pair.served.length;
+      const results = await Promise.all([exchange(pair.issuerUrl, clientId, code, verifier), exchange(pair.issuerUrl, clientId, code, verifier)]);
+      assert.deepEqual(new Set(pair.served.slice(from).map((s) => s.instance)), new Set(['a', 'b']));
+      const wins = results.filter((r) => r.status === 200);
+      assert.equal(wins.length, 1, `race ${race}: one winner`);
+      assert.equal(results.find((r) => r.status !== 200)!.body.error, 'invalid_grant');
+      // No replay after the race: the loser's redemption alone must have revoked what the winner got.
+      const [win] = wins;
+      const atBearer = await whoami(pair.mcpUrl, win.body.access_token);
+      const refreshed = await refresh(pair.issuerUrl, clientId, win.body.refresh_token);
+      if (atBearer.status !== 401 || refreshed.body.error !== 'invalid_grant') missed++;
+    }
+    console.log(`      grants left alive after 200 double redemptions: ${missed}`);
+    assert.equal(missed, 0);
+  });
+
   it('10 concurrent refreshes with one token across both instances all get the same successor; the grant keeps working', async () => {
     const { clientId, tokens } = await grant();
     pair.use('alternate');

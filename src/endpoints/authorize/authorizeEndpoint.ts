@@ -109,6 +109,16 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
   };
 
   const issueCode = async (res: Response, request: AuthorizationRequest, user: SignedInUser, status = 302) => {
+    // The identity claims are minted now, while the user waits on a redirect anyway: the code exchange then needs
+    // no Clerk call (SPEC §11). A session that ended since it was checked is a signed-out browser.
+    let claims: Record<string, unknown> | undefined;
+    try {
+      if (request.scopes.includes('openid')) claims = await ctx.identity.templateClaims(user.sessionId);
+    } catch (error) {
+      if (!(error instanceof ClerkSessionEndedError)) throw error instanceof OAuthError ? new RedirectableError(error, request.redirectUri, request.state) : error;
+      if (request.prompts.has('none')) throw new RedirectableError(new OAuthError('login_required', { description: 'the user is not signed in' }), request.redirectUri, request.state);
+      return toSignIn(res, request, false);
+    }
     const code = await ctx.codes.issue({
       grantId: randomCredential(16),
       clientId: request.client.client_id,
@@ -121,6 +131,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       redirectUriSent: request.params.has('redirect_uri'),
       codeChallenge: request.codeChallenge,
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
+      ...(claims ? { claims } : {}),
     });
     ctx.logger.debug('authorization code issued', { client_id: request.client.client_id, user: user.userId, scope: request.scopes.join(' ') });
     answer(res, request, { code }, status);

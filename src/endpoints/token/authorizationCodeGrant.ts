@@ -9,6 +9,7 @@ import type { ClientRecord } from '../../clients/clientMetadata.js';
 import type { IssuerContext } from '../../context.js';
 import { OAuthError } from '../../errors/oauthError.js';
 import type { Grant } from '../../grants/grant.js';
+import { keepGrantClaims } from '../../grants/grantClaims.js';
 import { pkceVerifierMatches } from '../../policy/pkce.js';
 import { isConfiguredResource } from '../../policy/resource.js';
 import { identityForGrant, tokenResponse, type TokenResponse } from './tokenResponse.js';
@@ -38,9 +39,13 @@ export async function authorizationCodeGrant(ctx: IssuerContext, client: ClientR
     resource: record.resource,
     authTime: record.authTime,
   };
-  const identityClaims = await identityForGrant(ctx, grant, grant.scopes);
+  // No Clerk call: the code is seconds old, and the identity claims were minted for a live session when it was
+  // issued (SPEC §11). A code from before claims were kept (an upgrade in flight) still gets them from Clerk.
+  const identityClaims = grant.scopes.includes('openid') ? (record.claims ?? (await identityForGrant(ctx, grant, grant.scopes))) : undefined;
+  if (identityClaims) grant.claims = identityClaims; // kept with the grant: /userinfo answers from them
   await ctx.clients.keepAlive(client);
   const refreshToken = client.grant_types.includes('refresh_token') ? await ctx.refreshFamilies.start(grant, ctx.now()) : undefined;
+  if (!refreshToken && identityClaims) await keepGrantClaims(ctx.store, grant.grantId, identityClaims, ctx.config.lifetimes.accessToken);
   // A replay racing this exchange may revoke the grant before the family exists: the revocation marker outlives
   // the family, and rotation and the bearer check consult it, so what is issued here is dead on arrival.
   return tokenResponse(ctx, grant, { scopes: grant.scopes, nonce: record.nonce, refreshToken, identityClaims });

@@ -19,6 +19,8 @@ const REASONS = {
   wrong_client: 'the refresh token was issued to another client',
 } as const;
 
+const invalidGrant = (reason: keyof typeof REASONS) => new OAuthError('invalid_grant', { description: REASONS[reason] });
+
 export async function refreshTokenGrant(ctx: IssuerContext, client: ClientRecord, form: Record<string, string>): Promise<TokenResponse> {
   if (!form.refresh_token) throw new OAuthError('invalid_request', { description: 'refresh_token is required' });
   if (!client.grant_types.includes('refresh_token')) {
@@ -28,22 +30,32 @@ export async function refreshTokenGrant(ctx: IssuerContext, client: ClientRecord
   const requested = form.scope === undefined ? undefined : parseScope(form.scope);
   if (form.scope !== undefined && !requested) throw new OAuthError('invalid_scope', { description: 'scope is malformed' });
   const family = await ctx.refreshFamilies.find(form.refresh_token);
-  if (family && requested && !isSubset(requested, family.scopes)) {
+  if (!family) throw invalidGrant('unknown');
+  if (family.clientId !== client.client_id) throw invalidGrant('wrong_client');
+  // Reuse detection before anything else about the request: a stolen rotated token revokes its family whatever
+  // scope it asks for, and its answer tells the thief nothing about the family (issue 15 item 9).
+  if (ctx.refreshFamilies.isReplay(family, form.refresh_token, ctx.now())) {
+    await ctx.revocations.revokeGrant(family.grantId);
+    ctx.logger.warn('refresh token reuse detected; grant revoked', { client_id: client.client_id, grant: family.grantId });
+    throw invalidGrant('reused');
+  }
+  if (requested && !isSubset(requested, family.scopes)) {
     throw new OAuthError('invalid_scope', { description: 'a refresh may narrow the scope, never widen it' });
   }
-  if (family && form.resource !== undefined && !isConfiguredResource(form.resource, family.resource)) {
+  if (form.resource !== undefined && !isConfiguredResource(form.resource, family.resource)) {
     throw new OAuthError('invalid_target', { description: `the grant is for ${family.resource}` });
   }
 
-  // The Clerk session is asked before rotating: if Clerk is briefly unreachable the client keeps a token
-  // that still works, instead of one that was rotated for a response it never received.
-  const scopes = requested && requested.length > 0 ? requested : family?.scopes ?? [];
-  const identityClaims = family && family.clientId === client.client_id ? await identityForGrant(ctx, family, scopes) : undefined;
+  // The one Clerk call of a refresh, before rotating: if Clerk is briefly unreachable the client keeps a token
+  // that still works, instead of one that was rotated for a response it never received. With `openid` it mints
+  // fresh identity claims, which the family keeps from now on.
+  const scopes = requested && requested.length > 0 ? requested : family.scopes;
+  const identityClaims = await identityForGrant(ctx, family, scopes);
 
-  const outcome = await ctx.refreshFamilies.rotate(form.refresh_token, client.client_id, ctx.now());
+  const outcome = await ctx.refreshFamilies.rotate(form.refresh_token, client.client_id, ctx.now(), identityClaims);
   if (!outcome.ok) {
-    if (outcome.reason === 'reused') ctx.logger.warn('refresh token reuse detected; grant revoked', { client_id: client.client_id, grant: family?.grantId });
-    throw new OAuthError('invalid_grant', { description: REASONS[outcome.reason] });
+    if (outcome.reason === 'reused') ctx.logger.warn('refresh token reuse detected; grant revoked', { client_id: client.client_id, grant: family.grantId });
+    throw invalidGrant(outcome.reason);
   }
   return tokenResponse(ctx, outcome.family, { scopes, refreshToken: outcome.refreshToken, identityClaims });
 }
