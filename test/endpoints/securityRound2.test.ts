@@ -72,7 +72,8 @@ describe('security round 2: /authorize', () => {
       await browser.authorize(authorizationUrl(h.issuerUrl, { clientId: publicLoopback, redirectUri: 'http://127.0.0.1:5004/callback' }, { scope: SCOPE, prompt: 'consent' }).url, 'stop');
       const form = parseForm(browser.lastPage!.html);
       const cookie = browser.cookieHeader();
-      for (const headers of [{}, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null', 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }]) {
+      const refused: Array<Record<string, string>> = [{}, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null', 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' }];
+      for (const headers of refused) {
         const res = await postConsent(h, form, { cookie, ...headers });
         assert.equal(res.status, 403, JSON.stringify(headers));
         assert.equal(res.headers.get('location'), null);
