@@ -32,6 +32,12 @@ export interface ClientRecord extends ClientMetadata {
   [key: string]: unknown;
 }
 
+/**
+ * Caps on what one registration may pin in the store for months (open registration, 90-day lifetime): the raw
+ * JSON body, the number of redirect URIs, and (below and in the redirect-URI policy) each name and URI.
+ */
+export const MAX_METADATA_BYTES = 4096;
+export const MAX_REDIRECT_URIS = 10;
 const MAX_NAME = 200;
 
 function invalid(description: string): OAuthError {
@@ -56,7 +62,7 @@ export function checkClientMetadata(body: unknown, supportedScopes: ReadonlyMap<
   if (!Array.isArray(m.redirect_uris) || m.redirect_uris.length === 0) {
     throw new OAuthError('invalid_redirect_uri', { description: 'redirect_uris must be a non-empty array' });
   }
-  if (m.redirect_uris.length > 20) throw new OAuthError('invalid_redirect_uri', { description: 'at most 20 redirect_uris' });
+  if (m.redirect_uris.length > MAX_REDIRECT_URIS) throw new OAuthError('invalid_redirect_uri', { description: `at most ${MAX_REDIRECT_URIS} redirect_uris` });
   for (const uri of m.redirect_uris) {
     const problem = redirectUriRegistrationProblem(uri);
     if (problem) throw new OAuthError('invalid_redirect_uri', { description: problem });

@@ -86,10 +86,16 @@ export interface McpIssuerOptions {
    */
   clientIdMetadataDocuments?: false | { fetch?: DocumentFetcher; allowLoopback?: boolean; maxBytes?: number; timeoutMs?: number; ca?: string | string[] };
   /**
-   * Limits on `/register` and `/token`. `store` makes one express-rate-limit store per limiter (it is told which),
-   * e.g. `await redisRateLimitStore(redisStore)` so every instance counts together.
+   * Limits on `/register`, `/token` and `/authorize` (per IP; `/authorize` default 300 a minute, which also bounds
+   * Clerk calls and metadata-document fetches). `store` makes one express-rate-limit store per limiter (it is told
+   * which), e.g. `await redisRateLimitStore(redisStore)` so every instance counts together.
    */
-  rateLimit?: { register?: RateLimitSetting; token?: RateLimitSetting; store?: (limiter: 'register' | 'token') => RateLimitStore };
+  rateLimit?: {
+    register?: RateLimitSetting;
+    token?: RateLimitSetting;
+    authorize?: RateLimitSetting;
+    store?: (limiter: 'register' | 'token' | 'authorize') => RateLimitStore;
+  };
   logger?: Logger;
 }
 

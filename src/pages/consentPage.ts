@@ -1,8 +1,11 @@
 /**
- * The consent page: names the client and where it will send the user back, lists what it asks for, and
- * posts the decision with a CSRF token. A plain form: works without JavaScript.
+ * The consent page: names the client (and who vouches for that name), the server it connects to, where it will
+ * send the user back and as whom; lists what it asks for; and posts the decision with a CSRF token. A plain
+ * form: works without JavaScript.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.1 attacks on redirect/consent (show the redirect host)
+ * @see https://www.rfc-editor.org/rfc/rfc7591#section-5 self-asserted client metadata must be shown as such
+ * @see https://www.rfc-editor.org/rfc/rfc8252#section-8.6 asking again when the client cannot be verified
  */
 import escapeHtml from 'escape-html';
 import type { Response } from 'express';
@@ -13,26 +16,47 @@ export interface ConsentView {
   clientName: string;
   /** Where the user will be sent: the redirect URI's host (or scheme for private-use schemes). */
   redirectTarget: string;
+  /** The server the client connects to: `resourceName`, else the resource URL's host and path. */
+  resourceName: string;
+  resourceUrl: string;
   scopes: Array<{ name: string; description: string }>;
   userLabel: string;
+  /** "Not you?": Clerk's sign-in, coming back to this same authorization request. */
+  switchAccountUrl: string;
   /** For a metadata-document client: the host that published its identity. */
   documentHost?: string;
+  /** A dynamically registered client's name: the application chose it itself, nobody checked it. */
+  selfDeclaredName?: boolean;
+  /** The user approved this client before, but its identity cannot be verified: say why we ask again. */
+  asksAgain?: boolean;
   /** Hidden fields that carry the authorization request and the CSRF token. */
   fields: Array<[string, string]>;
 }
 
 export function sendConsentPage(res: Response, view: ConsentView): void {
+  const name = escapeHtml(view.clientName);
   const hidden = view.fields.map(([n, v]) => `<input type="hidden" name="${escapeHtml(n)}" value="${escapeHtml(v)}">`).join('\n');
   const scopes = view.scopes
     .map((s) => `<li><strong>${escapeHtml(s.description)}</strong> <span class="muted"><code>${escapeHtml(s.name)}</code></span></li>`)
     .join('\n');
+  const provenance = view.documentHost
+    ? `<p class="muted">Client identity published by <strong id="client-host">${escapeHtml(view.documentHost)}</strong></p>`
+    : view.selfDeclaredName
+      ? `<p class="muted" id="self-declared">“${name}” is the name the application gave itself; it has not been verified.</p>`
+      : '';
+  const asksAgain = view.asksAgain
+    ? `<p class="notice" id="asks-again">You approved ${name} before. It returns to <strong>${escapeHtml(view.redirectTarget)}</strong>, an address
+any program on your device could use, so it cannot be verified: we ask you each time.</p>`
+    : '';
   setPageHeaders(res);
   res.status(200).send(
     renderPage(
-      `Allow ${escapeHtml(view.clientName)}?`,
-      `<h1>Allow <span id="client-name">${escapeHtml(view.clientName)}</span> to access your account?</h1>
-${view.documentHost ? `<p class="muted">Client identity published by <strong id="client-host">${escapeHtml(view.documentHost)}</strong></p>\n` : ''}<p class="muted">Signed in as <strong>${escapeHtml(view.userLabel)}</strong></p>
-<p>It asks for:</p>
+      `Allow ${name}?`,
+      `<h1>Allow <span id="client-name">${name}</span> to access your account?</h1>
+${provenance}
+<p>It will connect to <strong id="resource-name">${escapeHtml(view.resourceName)}</strong> <span class="muted">(${escapeHtml(view.resourceUrl)})</span> as you.</p>
+<p class="muted">Signed in as <strong>${escapeHtml(view.userLabel)}</strong> · <a id="switch-account" href="${escapeHtml(view.switchAccountUrl)}">Not you? Use another account</a></p>
+${asksAgain}<p>It asks for:</p>
 <ul class="scopes">${scopes}</ul>
 <p class="muted">After you decide, you will be sent to <strong id="redirect-host">${escapeHtml(view.redirectTarget)}</strong>.
 Only allow applications you trust.</p>

@@ -31,9 +31,11 @@ const STYLE = `
   /* Grey on blue is unreadable: secondary text inside a primary button keeps the button's light text. */
   button.primary .muted { color: #dfe6fd; }
   .error { border-left: 4px solid #c62828; padding-left: .75rem; }
+  .notice { border-left: 4px solid #b7791f; padding-left: .75rem; }
+  a { color: #2f5bea; }
   @media (prefers-color-scheme: dark) {
     body { background: #111418; color: #e6e8eb; } main { background: #1b1f24; } .muted { color: #9aa4af; }
-    code { background: #2a3038; } button { background: #262c33; color: #e6e8eb; border-color: #3a424c; }
+    code { background: #2a3038; } button { background: #262c33; color: #e6e8eb; border-color: #3a424c; } a { color: #8fb0ff; }
   }`;
 
 /** A complete document around `body` (already escaped by the caller). */

@@ -7,8 +7,29 @@
  */
 import { isLoopbackHost } from '../config/issuerUrls.js';
 
-/** Schemes that execute or read locally instead of navigating to an app: never a redirect target. */
-const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'vbscript:', 'file:', 'about:', 'blob:', 'filesystem:', 'view-source:', 'ws:', 'wss:', 'ftp:']);
+/**
+ * Schemes that are never a redirect target: a redirect to them does not hand the code to an app, it runs
+ * something. The consent page's "Allow" would otherwise launch a local handler with attacker-chosen input
+ * (Follina, CVE-2022-30190, was one `ms-msdt:` URL). Registration and metadata documents both ask here.
+ */
+const FORBIDDEN_SCHEMES = new Set([
+  // Browser-internal: run script or read local content in the issuer's page context.
+  'javascript:', 'data:', 'vbscript:', 'file:', 'about:', 'blob:', 'filesystem:', 'view-source:', 'ws:', 'wss:', 'ftp:', 'jar:',
+  // Windows launch handlers abused for code execution or file and credential leaks:
+  'ms-msdt:', // Support Diagnostic Tool (CVE-2022-30190)
+  'search-ms:', 'search:', 'ms-search:', // Explorer search windows onto remote shares (lures to run files)
+  'ms-officecmd:', // Office launcher (Teams/Office RCE, 2021)
+  'ms-word:', 'ms-excel:', 'ms-powerpoint:', 'ms-visio:', 'ms-access:', 'ms-project:', 'ms-publisher:', 'ms-spd:', 'ms-infopath:', 'onenote:', // Office URI schemes: open remote documents
+  'shell:', // Explorer shell namespace (startup folders, control panels)
+  'ms-cxh:', 'ms-cxh-full:', // Cloud Experience Host (account and setup flows)
+  'ms-settings:', 'ms-appinstaller:', // settings pages; App Installer (MSIX from a URL)
+  'mk:', 'its:', 'ms-its:', 'hcp:', 'ms-help:', 'res:', 'mhtml:', // compiled-help and IE-era content handlers
+  'ldap:', 'ldaps:', 'smb:', // directory and share protocols: outbound connections that can carry NTLM credentials
+  // Other platforms' install and intent launchers.
+  'itms-services:', 'intent:', 'help:',
+]);
+/** Windows registers its own protocol handlers in the `ms-` namespace; an MCP client never needs one. */
+const FORBIDDEN_SCHEME_PREFIX = 'ms-';
 const MAX_URI_LENGTH = 2000;
 
 /**
@@ -32,7 +53,7 @@ export function redirectUriRegistrationProblem(uri: unknown): string | undefined
   if (url.protocol === 'http:') {
     return isLoopbackHost(url.hostname) ? undefined : `redirect URI "${uri}" uses http on a non-loopback host; use https (RFC 8252 §8.3)`;
   }
-  if (FORBIDDEN_SCHEMES.has(url.protocol)) return `redirect URI scheme "${url.protocol}" is not allowed`;
+  if (FORBIDDEN_SCHEMES.has(url.protocol) || url.protocol.startsWith(FORBIDDEN_SCHEME_PREFIX)) return `redirect URI scheme "${url.protocol}" is not allowed`;
   // Private-use URI scheme (RFC 8252 §7.1), e.g. cursor://anysphere.cursor-mcp/oauth/callback.
   return undefined;
 }
@@ -55,7 +76,9 @@ export function matchRedirectUri(registered: readonly string[], requested: unkno
   } catch {
     return undefined;
   }
-  if (!isLoopbackRedirect(url) || requested.includes('#')) return undefined;
+  // Only the port may differ (RFC 8252 §7.3): userinfo (`app.example.com:pw@127.0.0.1`) would make the URI read
+  // as another host to a person or a naive parser, so a requested URI with credentials never matches.
+  if (!isLoopbackRedirect(url) || requested.includes('#') || url.username || url.password) return undefined;
   const portless = (u: URL) => `${u.protocol}//${u.hostname}${u.pathname}${u.search}`;
   return registered.find((candidate) => {
     try {

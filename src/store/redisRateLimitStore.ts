@@ -9,7 +9,7 @@ import { ConfigurationError } from '../config/options.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS, sendCommand, type RedisClientLike } from './redisConnection.js';
 import { RedisStore } from './redis.js';
 
-export type RateLimiterName = 'register' | 'token';
+export type RateLimiterName = 'register' | 'token' | 'authorize';
 
 export interface RedisRateLimitStoreOptions {
   /** Key prefix; the limiter's name follows it. Default: the RedisStore's prefix + `rl:` (`cmi:rl:`). */

@@ -84,7 +84,7 @@ describe('GET/POST /authorize', () => {
     const res = await fetch(`${h.origin}${form.action}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: browser.cookieHeader() },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: h.origin, cookie: browser.cookieHeader() },
       body,
     });
     assert.equal(res.status, 403);
@@ -101,7 +101,7 @@ describe('GET/POST /authorize', () => {
     const res = await fetch(`${h.origin}${form.action}`, {
       method: 'POST',
       redirect: 'manual',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: mallory.browser.cookieHeader() },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: h.origin, cookie: mallory.browser.cookieHeader() },
       body,
     });
     assert.equal(res.status, 403);

@@ -90,10 +90,10 @@ describe('POST /register', () => {
     assert.equal(res.body.error, 'invalid_request');
   });
 
-  it('refuses an oversized body with 413', async () => {
+  it('refuses a body over 4096 bytes with 400 invalid_client_metadata naming the cap (issue 15.8)', async () => {
     const res = await request(await app()).post('/register').send({ redirect_uris: ['https://a.example/cb'], client_name: 'x'.repeat(20000) });
-    assert.equal(res.status, 413);
-    assert.equal(res.body.error, 'invalid_request');
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body, { error: 'invalid_client_metadata', error_description: 'the registration metadata is larger than 4096 bytes of JSON' });
   });
 
   it('answers GET with 405 and Allow: POST', async () => {

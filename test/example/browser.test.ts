@@ -69,7 +69,11 @@ describe('example: sign-in and consent in headless Chromium', () => {
       }),
     });
     assert.equal(registration.status, 201);
-    const client = (await registration.json()) as OAuthClientInformationFull;
+    return authorizationRequestFor((await registration.json()) as OAuthClientInformationFull);
+  }
+
+  /** The SDK's authorization URL for a client already registered. */
+  async function authorizationRequestFor(client: OAuthClientInformationFull): Promise<AuthorizationRequest> {
     const metadata = (await discoverAuthorizationServerMetadata(issuer))!;
     const state = randomBytes(16).toString('base64url');
     const { authorizationUrl, codeVerifier } = await startAuthorization(issuer, {
@@ -122,7 +126,8 @@ describe('example: sign-in and consent in headless Chromium', () => {
     assert.equal(await page.title(), `Allow ${clientName}?`);
     assert.equal(
       await visibleText(page),
-      `Allow ${clientName} to access your account? Signed in as alice@example.com It asks for: ` +
+      `Allow ${clientName} to access your account? “${clientName}” is the name the application gave itself; it has not been verified. ` +
+        `It will connect to clerk-mcp-issuer example (${example.mcpUrl}) as you. Signed in as alice@example.com · Not you? Use another account It asks for: ` +
         'Sign you in with your account openid Your name and profile picture profile Your email address email Use the tools of this MCP server mcp:tools ' +
         `After you decide, you will be sent to ${redirectHost}. Only allow applications you trust. Deny Allow`,
     );
@@ -180,6 +185,44 @@ describe('example: sign-in and consent in headless Chromium', () => {
       assert.deepEqual(params.getAll('error_description'), ['the user denied the request']);
       assert.deepEqual(params.getAll('state'), [request.state]);
       assert.deepEqual(params.getAll('iss'), [issuer]);
+      assert.deepEqual(problems, []);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('approved before, a public loopback client is asked about again, saying why; "Not you?" switches account (asks-again-*.png)', async () => {
+    const first = await newAuthorizationRequest('Browser Asks Again Client');
+    const { page, problems } = await openPage({});
+    try {
+      assert.ok((await walk(page, first, 'Allow')).get('code'));
+      callback.hits.length = 0;
+      // The same client again, as another local program could: the user sees the page, told why.
+      const again = await authorizationRequestFor(first.client);
+      await page.goto(again.url.href);
+      const redirectHost = new URL(callback.redirectUri).host;
+      const text = await visibleText(page);
+      const expected =
+        `Signed in as alice@example.com · Not you? Use another account You approved Browser Asks Again Client before. It returns to ${redirectHost}, ` +
+        'an address any program on your device could use, so it cannot be verified: we ask you each time. It asks for:';
+      assert.ok(text.includes(expected), text);
+      await page.screenshot({ path: new URL('asks-again-consent.png', ARTIFACTS).pathname, fullPage: true });
+      assert.equal(callback.hits.length, 0, 'no code without the user');
+
+      // "Not you?": Clerk's sign-in (here the dev stand-in), then back to this same request as the other user.
+      await page.getByRole('link', { name: 'Not you? Use another account' }).click();
+      await page.waitForURL((url) => url.origin + url.pathname === example.signInUrl);
+      assert.equal(new URL(new URL(page.url()).searchParams.get('redirect_url')!).searchParams.get('state'), again.state);
+      await page.getByRole('button', { name: 'Continue as Bob Example (bob@example.com)' }).click();
+      await page.waitForURL((url) => url.pathname === '/authorize');
+      assert.ok((await visibleText(page)).includes('Signed in as bob@example.com · Not you? Use another account'));
+      assert.doesNotMatch(await visibleText(page), /You approved/, 'Bob never approved it');
+      await page.screenshot({ path: new URL('asks-again-switched.png', ARTIFACTS).pathname, fullPage: true });
+      await page.getByRole('button', { name: 'Allow', exact: true }).click();
+      await page.waitForURL((url) => url.href.startsWith(callback.redirectUri));
+      const params = new URL(callback.hits[0], callback.redirectUri).searchParams;
+      assert.deepEqual(params.getAll('state'), [again.state]);
+      assert.ok(params.get('code'));
       assert.deepEqual(problems, []);
     } finally {
       await page.context().close();

@@ -140,7 +140,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   return harness;
 }
 
-/** The issuer options every harness app uses: the double as Clerk, one server scope, no rate limits. */
+/** The issuer options every harness app uses: the double as Clerk, one server scope, no rate limits (a test that proves one sets it). */
 export function harnessIssuerOptions(
   double: ClerkDouble,
   at: { issuerUrl: string; mcpUrl: string; signInUrl: string; signingKeys: PrivateJwkSet },
@@ -157,7 +157,7 @@ export function harnessIssuerOptions(
       signInUrl: at.signInUrl,
     },
     scopes: { 'mcp:tools': 'Use the tools of this MCP server' },
-    rateLimit: { register: false, token: false },
+    rateLimit: { register: false, token: false, authorize: false },
   };
 }
 

@@ -15,6 +15,12 @@ import { DocumentFetchError, type DocumentFetcher } from './documentFetcher.js';
 /** The longest a document is cached, whatever its headers say: a client's redirect URIs may change. */
 const MAX_TTL_MS = 24 * 3600 * 1000;
 const MAX_ENTRIES = 1000;
+/**
+ * How long a document that could not be used is remembered: an anonymous `/authorize` with a failing
+ * `client_id` must not make the server fetch it again every time (its fetches are also rate limited per IP).
+ */
+const FAILURE_TTL_MS = 60 * 1000;
+const MAX_FAILURES = 1000;
 
 /** A document could not be used; the message says why (shown on the error page, or as `invalid_client`). */
 export class ClientMetadataDocumentError extends Error {}
@@ -44,6 +50,7 @@ interface CacheEntry {
 export class ClientMetadataDocuments {
   readonly #cache = new Map<string, CacheEntry>();
   readonly #inFlight = new Map<string, Promise<ClientRecord>>();
+  readonly #failures = new Map<string, { error: ClientMetadataDocumentError; expiresAt: number }>();
 
   constructor(
     private readonly fetcher: DocumentFetcher,
@@ -56,13 +63,27 @@ export class ClientMetadataDocuments {
   async resolve(clientId: string): Promise<ClientRecord> {
     const cached = this.#cache.get(clientId);
     if (cached && cached.expiresAt > this.now()) return cached.record;
+    const failed = this.#failures.get(clientId);
+    if (failed && failed.expiresAt > this.now()) throw failed.error;
     // Concurrent requests for one client share one fetch.
     let pending = this.#inFlight.get(clientId);
     if (!pending) {
-      pending = this.#fetchAndCheck(clientId).finally(() => this.#inFlight.delete(clientId));
+      pending = this.#fetchAndCheck(clientId)
+        .catch((error: unknown) => {
+          if (error instanceof ClientMetadataDocumentError) this.#rememberFailure(clientId, error);
+          throw error;
+        })
+        .finally(() => this.#inFlight.delete(clientId));
       this.#inFlight.set(clientId, pending);
     }
     return pending;
+  }
+
+  /** Negative cache, bounded: the oldest failure goes first. */
+  #rememberFailure(clientId: string, error: ClientMetadataDocumentError): void {
+    this.#failures.delete(clientId);
+    if (this.#failures.size >= MAX_FAILURES) this.#failures.delete(this.#failures.keys().next().value as string);
+    this.#failures.set(clientId, { error, expiresAt: this.now() + FAILURE_TTL_MS });
   }
 
   async #fetchAndCheck(clientId: string): Promise<ClientRecord> {

@@ -5,19 +5,22 @@
  * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-v2-1#section-4.1.1 authorization request
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest prompt, max_age, nonce
  */
-import { clerkMiddleware, getAuth } from '@clerk/express';
 import express, { Router, type Request, type Response } from 'express';
 import { ClerkSessionEndedError } from '../../clerk/clerkIdentity.js';
+import { ClerkSessionStateCache } from '../../clerk/sessionStateCache.js';
 import type { IssuerContext } from '../../context.js';
 import { randomCredential } from '../../crypto/secrets.js';
 import { OAuthError } from '../../errors/oauthError.js';
 import { asyncHandler } from '../../http/asyncHandler.js';
 import { allowMethods } from '../../http/endpointBasics.js';
 import { fromStore } from '../../http/errorHandler.js';
+import { rateLimited } from '../../http/rateLimit.js';
 import { sendConsentPage } from '../../pages/consentPage.js';
 import { sendErrorPage } from '../../pages/errorPage.js';
+import { clientIdentityAssured } from '../../policy/clientIdentity.js';
 import { readAuthorizationRequest, RedirectableError, UnredirectableError, type AuthorizationRequest } from './authorizationRequest.js';
 import { authorizationResponseUrl } from './authorizationResponse.js';
+import { browserClerkSession, browserSession, isSameOriginFormPost } from './browserSession.js';
 import { consentCsrfToken, consentCsrfValid, CSRF_FIELD } from './consentCsrf.js';
 import { AUTH_AFTER, authAfterMarker, verifiedAuthAfter } from './freshSignIn.js';
 
@@ -32,19 +35,19 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
   const { config } = ctx;
   const path = config.urls.routePath('authorization');
   const router = Router();
+  // Ceiling on Clerk's Backend API from /authorize: at most one session lookup and one user-label lookup per
+  // Clerk session per SESSION_STATE_TTL_MS (5 s), whatever the browser does; and per IP, the rate limit below.
+  const clerkSessions = new ClerkSessionStateCache(ctx.identity);
 
   // route(): exactly this path, never the host app's sub-paths. No HEAD: a link scanner's HEAD must not spend
-  // a code on a user who already consented.
+  // a code on a user who already consented. The limit bounds what one address makes the kit spend: Clerk
+  // calls, metadata-document fetches, store reads.
   router.route(path).all(
     allowMethods(['GET', 'POST'], { head: false }),
-    clerkMiddleware({
-      clerkClient: ctx.identity.client,
-      publishableKey: config.clerk.publishableKey,
-      secretKey: config.clerk.secretKey,
-      ...(config.clerk.jwtKey ? { jwtKey: config.clerk.jwtKey } : {}),
-      ...(config.clerk.apiUrl ? { apiUrl: config.clerk.apiUrl } : {}),
-      ...(config.clerk.authorizedParties ? { authorizedParties: config.clerk.authorizedParties } : {}),
-    }),
+    rateLimited('authorize', config.rateLimit.authorize, { windowMs: 60 * 1000, limit: 300 }, config.rateLimit.store, (res) =>
+      sendErrorPage(res, 429, 'too many sign-in requests from your network; wait a minute and try again'),
+    ),
+    browserClerkSession(ctx),
   );
 
   /** Redirects to the client with a result; the URI was validated in phase 1. */
@@ -81,10 +84,10 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
 
   /** The Clerk session of this browser, or undefined when signed out (or its session has just ended). */
   const signedInUser = async (req: Request, request: AuthorizationRequest): Promise<SignedInUser | undefined> => {
-    const auth = getAuth(req);
-    if (!auth.userId || !auth.sessionId) return undefined;
+    const auth = browserSession(req);
+    if (!auth) return undefined;
     try {
-      const session = await ctx.identity.activeSession(auth.sessionId);
+      const session = await clerkSessions.activeSession(auth.sessionId);
       return { userId: auth.userId, sessionId: auth.sessionId, authTime: session.authTime };
     } catch (error) {
       if (error instanceof ClerkSessionEndedError) return undefined;
@@ -93,10 +96,12 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
     }
   };
 
-  /** Sends the browser to Clerk's sign-in, to come back to this same authorization request. */
-  const toSignIn = (res: Response, request: AuthorizationRequest, forceFresh: boolean) => {
+  /** Clerk's sign-in, coming back to this same authorization request (with a fresh-sign-in marker if forced). */
+  const signInUrl = (request: AuthorizationRequest, forceFresh: boolean): string => {
     const back = new URL(config.urls.endpoint('authorization'));
-    for (const [name, value] of request.params) if (name !== AUTH_AFTER && !(forceFresh && name === 'prompt')) back.searchParams.set(name, value);
+    // The consent form's own fields are not part of the request: coming back, the user decides again.
+    const own = [AUTH_AFTER, 'decision', CSRF_FIELD];
+    for (const [name, value] of request.params) if (!own.includes(name) && !(forceFresh && name === 'prompt')) back.searchParams.set(name, value);
     if (forceFresh) {
       const prompt = [...request.prompts].filter((p) => p !== 'login').join(' ');
       if (prompt) back.searchParams.set('prompt', prompt);
@@ -104,8 +109,13 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
     }
     const signIn = new URL(config.clerk.signInUrl, config.urls.issuer);
     signIn.searchParams.set('redirect_url', back.href);
+    return signIn.href;
+  };
+
+  /** Sends the browser to Clerk's sign-in, to come back to this same authorization request. */
+  const toSignIn = (res: Response, request: AuthorizationRequest, forceFresh: boolean) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.redirect(302, signIn.href);
+    res.redirect(302, signInUrl(request, forceFresh));
   };
 
   const issueCode = async (res: Response, request: AuthorizationRequest, user: SignedInUser, status = 302) => {
@@ -137,19 +147,25 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
     answer(res, request, { code }, status);
   };
 
-  const showConsent = async (res: Response, request: AuthorizationRequest, user: SignedInUser) => {
+  /** `asksAgain`: the user approved this client before, but its identity is not assured (RFC 8252 §8.6). */
+  const showConsent = async (res: Response, request: AuthorizationRequest, user: SignedInUser, asksAgain = false) => {
     // Only the authorization request travels in hidden fields: a `decision` or CSRF field smuggled into the
     // request must never reach the form, where it would be posted before the button the user pressed.
     const fields: Array<[string, string]> = [...request.params].filter(([n]) => n !== AUTH_AFTER && n !== 'decision' && n !== CSRF_FIELD);
     fields.push([CSRF_FIELD, consentCsrfToken(ctx.csrfKeys[0], user.sessionId, new Map(fields))]);
     const redirect = new URL(request.redirectUri);
+    const resource = new URL(config.urls.resource);
     sendConsentPage(res, {
       action: path,
       clientName: request.client.client_name ?? request.client.client_id,
       redirectTarget: redirect.host || `${redirect.protocol}//`,
+      resourceName: config.resourceName ?? resource.host + (resource.pathname === '/' ? '' : resource.pathname),
+      resourceUrl: config.urls.resource,
       scopes: request.scopes.map((name) => ({ name, description: config.scopes.get(name) ?? name })),
-      userLabel: await ctx.identity.userLabel(user.userId),
-      ...(request.client.metadata_document ? { documentHost: new URL(request.client.client_id).host } : {}),
+      userLabel: await clerkSessions.userLabel(user.sessionId, user.userId),
+      switchAccountUrl: signInUrl(request, false),
+      ...(request.client.metadata_document ? { documentHost: new URL(request.client.client_id).host } : { selfDeclaredName: request.client.client_name !== undefined }),
+      asksAgain,
       fields,
     });
   };
@@ -177,9 +193,15 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
     }
 
     const consented = !request.prompts.has('consent') && (await ctx.consents.covers(user.userId, request.client.client_id, request.scopes));
-    if (consented) return issueCode(res, request, user);
-    if (none) throw new RedirectableError(new OAuthError('consent_required', { description: 'the user has not approved this client' }), request.redirectUri, request.state);
-    return showConsent(res, request, user);
+    // Remembered consent answers silently only for a client whose identity is assured: any local program can
+    // pose as a public loopback or private-use-scheme client with its client_id and its own PKCE.
+    const assured = clientIdentityAssured(request.client, request.redirectUri);
+    if (consented && assured) return issueCode(res, request, user);
+    if (none) {
+      const description = consented ? 'this client cannot be verified on this redirect URI (RFC 8252 §8.6); the user must approve it again' : 'the user has not approved this client';
+      throw new RedirectableError(new OAuthError('consent_required', { description }), request.redirectUri, request.state);
+    }
+    return showConsent(res, request, user, consented);
   };
 
   /** POST after phase 1: the consent decision, checked against the CSRF token of this user's session. */
@@ -217,10 +239,9 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       const request = await readAuthorizationRequest(form, ctx.clients, config);
       // OIDC Core §3.1.2.1: an authorization request may come by POST too; only a form with a decision is consent.
       if (!form.has('decision') && !form.has(CSRF_FIELD)) return forClient(request, () => continueAuthorization(req, res, request));
-      // A cross-site POST is not the user's decision (SameSite cookies already keep Clerk's session out of it).
-      const origin = req.headers.origin;
-      if (origin !== undefined && origin !== 'null' && origin !== config.urls.issuerUrl.origin) {
-        return sendErrorPage(res, 403, 'the consent form was posted from another site');
+      // Only a same-origin form post is the user's decision: not another site, not a script without a browser.
+      if (!isSameOriginFormPost(req, config.urls.issuerUrl.origin)) {
+        return sendErrorPage(res, 403, 'the consent form was not posted from this site\'s consent page; start again from the application');
       }
       await forClient(request, () => decide(req, res, request, form));
     }),
