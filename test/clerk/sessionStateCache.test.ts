@@ -39,7 +39,7 @@ describe('ClerkSessionStateCache', () => {
 
   it('keeps an ended session ended for the window', async () => {
     const { calls, identity } = fakeIdentity(async (id) => {
-      throw new ClerkSessionEndedError(id);
+      throw new ClerkSessionEndedError();
     });
     const cache = new ClerkSessionStateCache(identity, 5000, clock);
     await assert.rejects(cache.activeSession('sess_1'), ClerkSessionEndedError);
