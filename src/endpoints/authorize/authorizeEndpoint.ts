@@ -20,6 +20,7 @@ import { readAuthorizationRequest, RedirectableError, UnredirectableError, type 
 import { authorizationResponseUrl } from './authorizationResponse.js';
 import { consentCsrfToken, consentCsrfValid, CSRF_FIELD } from './consentCsrf.js';
 import { AUTH_AFTER, authAfterMarker, verifiedAuthAfter } from './freshSignIn.js';
+import { stopHandshakeLoop, withoutClerkParameters } from './clerkHandshake.js';
 
 
 interface SignedInUser {
@@ -45,6 +46,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       ...(config.clerk.apiUrl ? { apiUrl: config.clerk.apiUrl } : {}),
       ...(config.clerk.authorizedParties ? { authorizedParties: config.clerk.authorizedParties } : {}),
     }),
+    stopHandshakeLoop,
   );
 
   /** Redirects to the client with a result; the URI was validated in phase 1. */
@@ -189,7 +191,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
   router.get(
     path,
     guarded(async (req, res) => {
-      const query = new URL(req.originalUrl, 'http://x').searchParams;
+      const query = withoutClerkParameters(new URL(req.originalUrl, 'http://x').searchParams);
       const request = await readAuthorizationRequest(query, ctx.clients, config);
       await forClient(request, () => continueAuthorization(req, res, request));
     }),
