@@ -23,6 +23,7 @@ import { authorizationResponseUrl } from './authorizationResponse.js';
 import { browserClerkSession, browserSession, isSameOriginFormPost } from './browserSession.js';
 import { consentCsrfToken, consentCsrfValid, CSRF_FIELD } from './consentCsrf.js';
 import { AUTH_AFTER, authAfterMarker, verifiedAuthAfter } from './freshSignIn.js';
+import { stopHandshakeLoop, withoutClerkParameters } from './clerkHandshake.js';
 
 
 interface SignedInUser {
@@ -48,6 +49,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       sendErrorPage(res, 429, 'too many sign-in requests from your network; wait a minute and try again'),
     ),
     browserClerkSession(ctx),
+    stopHandshakeLoop,
   );
 
   /** Redirects to the client with a result; the URI was validated in phase 1. */
@@ -222,7 +224,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
   router.get(
     path,
     guarded(async (req, res) => {
-      const query = new URL(req.originalUrl, 'http://x').searchParams;
+      const query = withoutClerkParameters(new URL(req.originalUrl, 'http://x').searchParams);
       const request = await readAuthorizationRequest(query, ctx.clients, config);
       await forClient(request, () => continueAuthorization(req, res, request));
     }),

@@ -42,6 +42,8 @@ export interface BapiState {
   readonly sessions: ReadonlyMap<string, ClerkDoubleSession>;
   readonly templates: Map<string, JwtTemplateRecord>;
   readonly requests: ClerkDoubleRequestLog[];
+  /** Handshake payloads the Frontend API left under a nonce (`format=nonce`), each read once. */
+  readonly handshakeNonces?: Map<string, string[]>;
   /** The injected failure for a request of this method, consumed; `undefined` when none applies. */
   takeFailure(method: string): ClerkDoubleFailure | undefined;
 }
@@ -132,6 +134,16 @@ export function bapiRouter(state: BapiState): Router {
       allowedClockSkew: template.allowedClockSkew,
     });
     send(state, req, res, 200, { object: 'token', jwt });
+  });
+
+  // Undocumented in the contract (`/clients/handshake_payload: {}`); `@clerk/backend` reads `directives` from it
+  // to resolve a `__clerk_handshake_nonce`. A nonce answers once.
+  v1.get('/clients/handshake_payload', (req, res) => {
+    const nonce = typeof req.query.nonce === 'string' ? req.query.nonce : '';
+    const directives = state.handshakeNonces?.get(nonce);
+    if (directives === undefined) throw resourceNotFound();
+    state.handshakeNonces!.delete(nonce);
+    send(state, req, res, 200, { directives });
   });
 
   v1.get('/users/:user_id', (req, res) => {

@@ -66,7 +66,31 @@ export interface ClerkDoubleFailure {
   on?: 'write' | 'any';
 }
 
+/** `development` instances have `pk_test_` keys and dev-browser handshakes; `production` ones `pk_live_`. */
+export type ClerkDoubleInstanceType = 'development' | 'production';
+
+/** One `GET /v1/client/handshake` the Frontend API answered with a redirect. */
+export interface ClerkDoubleHandshakeLog {
+  /** `__clerk_hs_reason` sent by the middleware, e.g. `dev-browser-missing`, `client-uat-but-no-session-token`. */
+  reason: string;
+  redirectUrl: string;
+  payload: 'token' | 'nonce';
+  /** Production carries the payload as a cookie on the instance's domain, development as query parameters. */
+  carrier: 'cookie' | 'query';
+  /** Whether the directives carried a session. */
+  signedIn: boolean;
+}
+
 export interface ClerkDoubleOptions {
+  /**
+   * Which kind of instance: the publishable key is `pk_live_…` for `production` (the default, where
+   * `@clerk/express` verifies `__session` without a network call) or `pk_test_…` for `development`.
+   */
+  instanceType?: ClerkDoubleInstanceType;
+  /** What the Frontend API answers to a handshake asking `format=nonce`: the signed payload (default) or a nonce. */
+  handshakePayload?: 'token' | 'nonce';
+  /** Origins outside the instance's domain that handshakes and hosted sign-in may return to (production). */
+  allowedRedirectOrigins?: string[];
   /** Seed the two documented test users (`user_test_alice`, `user_test_bob`). Default true. */
   seedUsers?: boolean;
   /** Frontend API origin that session tokens carry as `iss`. Default `https://clerk.double.test`. */
@@ -87,8 +111,21 @@ export interface ClerkDouble {
   /** What `@clerk/backend` takes as `apiUrl` (no `/v1`): set by `listen()`, or by the caller after mounting. */
   apiUrl: string;
   readonly secretKey: string;
-  /** `pk_live_…` encoding the frontend API host, so `@clerk/express` never runs dev-browser handshakes. */
+  /** `pk_live_…` (or `pk_test_…` for a development instance): base64 of `<frontend API host>$`. */
   readonly publishableKey: string;
+  readonly instanceType: ClerkDoubleInstanceType;
+  /**
+   * Clerk's Frontend API as browsers reach it (`GET /v1/client/handshake`, `GET /v1/tickets/accept`); serve it at
+   * the root of the {@link ClerkDouble.frontendApi} host.
+   */
+  readonly frontendApiRouter: Router;
+  /**
+   * Clerk's hosted sign-in (Account Portal `/sign-in`): serve it at the root of the `accounts.` host. Development
+   * instances return to `redirect_url` with `__clerk_db_jwt`; production ones through the FAPI's ticket accept.
+   */
+  readonly accountPortalRouter: Router;
+  /** Every handshake the Frontend API answered, in order. */
+  readonly handshakes: ClerkDoubleHandshakeLog[];
   /** PEM (SPKI) of the instance key, for `clerkMiddleware({ jwtKey })` networkless verification. */
   readonly jwtKey: string;
   /** `iss` of Clerk-signed tokens (session and template tokens). */

@@ -21,6 +21,9 @@ import type {
 import { clerkId, publishableKeyFor, randomSecretKey } from './ids.js';
 import { createInstanceKey } from './keys.js';
 import type { JwtTemplateRecord } from './resources.js';
+import { accountPortalRouter } from './accountPortal.js';
+import { frontendApiRouter } from './fapi.js';
+import type { FrontendState } from './frontend.js';
 import { mintSessionToken } from './tokens.js';
 
 /** Clerk's default session lifetime: seven days from sign-in. */
@@ -51,6 +54,22 @@ export async function createClerkDouble(options: ClerkDoubleOptions = {}): Promi
   const sessions = new Map<string, ClerkDoubleSession>();
   const templates = new Map<string, JwtTemplateRecord>();
   const requests: ClerkDoubleRequestLog[] = [];
+  const instanceType = options.instanceType ?? 'production';
+  const publishableKey = publishableKeyFor(frontendApiUrl, instanceType);
+  const frontend: FrontendState = {
+    instanceType,
+    frontendApi: frontendApiUrl,
+    key,
+    payloadFormat: options.handshakePayload ?? 'token',
+    allowedRedirectOrigins: options.allowedRedirectOrigins ?? [],
+    clients: new Map(),
+    devBrowsers: new Map(),
+    nonces: new Map(),
+    tickets: new Map(),
+    handshakes: [],
+    sessions,
+    createSession: (userId) => double.createSession(userId),
+  };
   let pendingFailure: ClerkDoubleFailure | undefined;
 
   const state: BapiState = {
@@ -61,6 +80,7 @@ export async function createClerkDouble(options: ClerkDoubleOptions = {}): Promi
     sessions,
     templates,
     requests,
+    handshakeNonces: frontend.nonces,
     takeFailure(method) {
       const failure = pendingFailure;
       if (failure === undefined) return undefined;
@@ -86,7 +106,13 @@ export async function createClerkDouble(options: ClerkDoubleOptions = {}): Promi
     router: bapiRouter(state),
     apiUrl: '',
     secretKey,
-    publishableKey: publishableKeyFor(frontendApiUrl),
+    publishableKey,
+    instanceType,
+    frontendApiRouter: frontendApiRouter(frontend, publishableKey),
+    get accountPortalRouter() {
+      return accountPortalRouter(double, frontend);
+    },
+    handshakes: frontend.handshakes,
     jwtKey: key.pem,
     frontendApi,
     users,

@@ -37,12 +37,13 @@ export function randomSecretKey(): string {
 }
 
 /**
- * The `pk_live_…` publishable key of an instance whose Frontend API is `frontendApi`: base64 of `<host>$`.
- * A live key matters: with `pk_test_` `@clerk/express` expects a dev-browser handshake with the Frontend API.
+ * The publishable key of an instance whose Frontend API is `frontendApi`: `pk_live_` (production) or `pk_test_`
+ * (development), then base64 of `<host>$`. With `pk_test_`, `@clerk/express` runs dev-browser handshakes with the
+ * Frontend API; with `pk_live_` it verifies a `__session` on the app's host without any network call.
  * @see https://github.com/clerk/javascript/blob/main/packages/shared/src/keys.ts (`parsePublishableKey`)
  */
-export function publishableKeyFor(frontendApi: URL): string {
-  return `pk_live_${Buffer.from(`${frontendApi.host}$`).toString('base64')}`;
+export function publishableKeyFor(frontendApi: URL, instanceType: 'development' | 'production' = 'production'): string {
+  return `pk_${instanceType === 'production' ? 'live' : 'test'}_${Buffer.from(`${frontendApi.host}$`).toString('base64')}`;
 }
 
 /**

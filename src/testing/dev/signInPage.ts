@@ -9,21 +9,28 @@ import { decodeJwt } from 'jose';
 import { renderPage, setPageHeaders } from '../../pages/page.js';
 import type { ClerkDouble } from '../clerk/contract.js';
 
-interface SignInPageOptions {
+export interface SignInPageOptions {
   double: ClerkDouble;
   origin: string;
   prefix: string;
   signIn(userId: string): Promise<{ sessionId: string; cookie: string }>;
+  /** Where `redirect_url` may point; default: the app's own origin only. */
+  allowRedirect?(url: URL): boolean;
+  /**
+   * How a sign-in ends, as Clerk's hosted page would for the instance type; default: session cookies on the app's
+   * origin and a 303 back.
+   */
+  complete?(res: Response, userId: string, back: string): Promise<void>;
 }
 
 const BANNER = '<p class="error"><strong>Development sign-in.</strong> A stand-in for Clerk that runs inside this server. Not for production: anyone can sign in as anyone.</p>';
 
-/** `redirect_url` if it points at the app's own origin, else the app's root. */
-function sameOrigin(origin: string, target: unknown): string {
+/** `redirect_url` if it may be returned to (default: the app's own origin), else the app's root. */
+function sameOrigin(origin: string, target: unknown, allow: (url: URL) => boolean = (url) => url.origin === origin): string {
   if (typeof target !== 'string') return `${origin}/`;
   try {
     const url = new URL(target, origin);
-    return url.origin === origin ? url.href : `${origin}/`;
+    return allow(url) ? url.href : `${origin}/`;
   } catch {
     return `${origin}/`;
   }
@@ -35,13 +42,13 @@ function setSessionCookies(res: Response, cookie: string, secure: boolean): void
   }
 }
 
-export function signInRouter({ double, origin, prefix, signIn }: SignInPageOptions): Router {
+export function signInRouter({ double, origin, prefix, signIn, allowRedirect, complete }: SignInPageOptions): Router {
   const router = Router();
   const secure = origin.startsWith('https:');
   const form = express.urlencoded({ extended: false, limit: '4kb' });
 
   router.get('/sign-in', (req, res) => {
-    const back = sameOrigin(origin, req.query.redirect_url);
+    const back = sameOrigin(origin, req.query.redirect_url, allowRedirect);
     const hidden = `<input type="hidden" name="redirect_url" value="${escapeHtml(back)}">`;
     const users = [...double.users.values()]
       .map(
@@ -77,9 +84,11 @@ ${users}
         setPageHeaders(res);
         return res.status(400).send(renderPage('Sign in', `<h1>Sign in</h1>${BANNER}<p class="error">Choose a user or enter an email.</p>`));
       }
+      const back = sameOrigin(origin, body.redirect_url, allowRedirect);
+      if (complete) return await complete(res, userId, back);
       const { cookie } = await signIn(userId);
       setSessionCookies(res, cookie, secure);
-      res.redirect(303, sameOrigin(origin, body.redirect_url));
+      res.redirect(303, back);
     } catch (error) {
       next(error);
     }
