@@ -11,5 +11,7 @@ export { redisRateLimitStore, type RedisRateLimitStoreOptions } from './store/re
 export type { McpAuthInfo } from './bearer/authInfo.js';
 export type { RequireBearerOptions } from './bearer/requireBearer.js';
 export type { McpTokenVerifier } from './bearer/mcpTokenVerifier.js';
+export type { ClerkWebhooksOptions, ClerkWebhookOutcome } from './webhooks/clerkWebhooks.js';
+export type { GrantsApi, UserGrant } from './grants/grantsApi.js';
 export { consoleLogger, type LogLevel } from './logging/logger.js';
 export { generateSigningKey, toPublicJwkSet, type PrivateJwkSet, type PublicJwkSet, type SigningAlgorithm } from './keys/jwkSet.js';

@@ -25,5 +25,10 @@ export const KEYS = {
   family: (grantId: string) => `family:${grantId}`,
   revokedGrant: (grantId: string) => `revoked-grant:${grantId}`,
   revokedToken: (jti: string) => `revoked-jti:${jti}`,
+  grantsBySession: (sessionId: string) => `grants-by-session:${sessionId}`,
+  grantsByUser: (userId: string) => `grants-by-user:${userId}`,
+  endedSession: (sessionId: string) => `session-ended:${sessionId}`,
+  deletedUser: (userId: string) => `user-deleted:${userId}`,
+  webhookDelivery: (deliveryId: string) => `webhook-delivery:${deliveryId}`,
   consent: (userId: string, clientId: string) => `consent:${userId}:${clientId}`,
 } as const;

@@ -40,6 +40,7 @@ export async function authorizationCodeGrant(ctx: IssuerContext, client: ClientR
   };
   const identityClaims = await identityForGrant(ctx, grant, grant.scopes);
   await ctx.clients.keepAlive(client);
+  await ctx.grantIndex.add(grant, { refreshable: client.grant_types.includes('refresh_token'), now: ctx.now() });
   const refreshToken = client.grant_types.includes('refresh_token') ? await ctx.refreshFamilies.start(grant, ctx.now()) : undefined;
   // A replay racing this exchange may revoke the grant before the family exists: the revocation marker outlives
   // the family, and rotation and the bearer check consult it, so what is issued here is dead on arrival.
