@@ -5,6 +5,7 @@
  * deliveries change nothing. Real tokens through the real flow; refusals seen at the MCP endpoint and at /token.
  */
 import assert from 'node:assert/strict';
+import express from 'express';
 import { decodeJwt } from 'jose';
 import { ConfigurationError } from '../../src/index.js';
 import { KEYS } from '../../src/grants/grant.js';
@@ -173,6 +174,15 @@ describeWithStores('Clerk webhooks end grants', () => {
     } finally {
       if (saved !== undefined) process.env.CLERK_WEBHOOK_SIGNING_SECRET = saved;
     }
+  });
+
+  it('mounted after a JSON parser (the signed bytes are gone), it answers 500 and says how to mount it', async () => {
+    const { browser, sessionId } = await h.signedInBrowser(ALICE);
+    const g = await grant(browser);
+    h.app.post('/webhooks/parsed', express.json(), h.issuer.clerkWebhooks({ signingSecret: secret }));
+    const delivery = await deliver(`${h.origin}/webhooks/parsed`, clerkEvent('session.ended', sessionData(sessionId, ALICE, 'ended')), { secret });
+    assert.deepEqual([delivery.status, delivery.body], [500, { error: 'server_error', error_description: 'the webhook endpoint is misconfigured' }]);
+    await assertAlive(g);
   });
 
   describe('grants API', () => {
