@@ -99,8 +99,11 @@ export function clerkWebhooks(ctx: Pick<IssuerContext, 'store' | 'grantIndex' | 
     const id = typeof data.id === 'string' && data.id !== '' ? data.id : undefined;
     if (SESSION_ENDED.has(type) && id) return { received: true, grantsEnded: await ctx.grantIndex.endSession(id) };
     if (type === 'user.deleted' && id) return { received: true, grantsEnded: await ctx.grantIndex.endUser(id) };
-    // Seam for organizations (SPEC §11): end the grants bound to that membership or organization here.
-    if (ORGANIZATION_ENDED.has(type)) return { received: true, ignored: true };
+    if (ORGANIZATION_ENDED.has(type)) {
+      // The seam for organizations (SPEC §11): once grants are bound to an organization, end here the grants of
+      // that membership (`data.organization.id` with `data.public_user_data.user_id`) or organization (`data.id`).
+      return { received: true, ignored: true };
+    }
     return { received: true, ignored: true };
   }
 
