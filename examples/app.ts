@@ -21,6 +21,11 @@ export interface ExampleConfig {
   /** Dev only: accept Client ID Metadata Documents served on loopback (CIMD_ALLOW_LOOPBACK=1). */
   cimdAllowLoopback?: boolean;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * The Clerk webhook signing secret (CLERK_WEBHOOK_SIGNING_SECRET): when set, `POST /webhooks/clerk` ends grants
+   * the moment their Clerk session ends (with the dev stand-in, signing out at `/__clerk/sign-out` delivers it).
+   */
+  webhookSigningSecret?: string;
 }
 
 export interface ExampleApp {
@@ -29,6 +34,8 @@ export interface ExampleApp {
   devClerk?: DevClerk;
   mcpUrl: string;
   signInUrl: string;
+  /** The Clerk webhook endpoint when `webhookSigningSecret` is set. */
+  webhookUrl?: string;
 }
 
 export async function createExampleApp(config: ExampleConfig): Promise<ExampleApp> {
@@ -36,11 +43,12 @@ export async function createExampleApp(config: ExampleConfig): Promise<ExampleAp
   app.disable('x-powered-by');
   const publicUrl = config.publicUrl.replace(/\/+$/, '');
   const mcpUrl = `${publicUrl}/mcp`;
+  const webhook = config.webhookSigningSecret ? { url: `${publicUrl}/webhooks/clerk`, signingSecret: config.webhookSigningSecret } : undefined;
 
   let clerk = config.clerk;
   let devClerk: DevClerk | undefined;
   if (!clerk) {
-    devClerk = await createDevClerk({ origin: publicUrl });
+    devClerk = await createDevClerk({ origin: publicUrl, webhook });
     app.use(devClerk.router);
     clerk = devClerk.clerkOptions;
   }
@@ -58,6 +66,9 @@ export async function createExampleApp(config: ExampleConfig): Promise<ExampleAp
     logger: consoleLogger(config.logLevel ?? 'info'),
   });
   app.use(issuer.router);
+  // Clerk webhooks (before any JSON parser: the signature covers the raw body). Without them a grant still ends
+  // when its Clerk session does, but only at its next refresh.
+  if (webhook) app.post(new URL(webhook.url).pathname, issuer.clerkWebhooks({ signingSecret: webhook.signingSecret }));
 
   // The example's own API, protected by Clerk the usual way: what the `my_profile` tool calls as the user.
   const { secretKey, publishableKey, jwtKey, apiUrl } = clerk;
@@ -79,5 +90,5 @@ export async function createExampleApp(config: ExampleConfig): Promise<ExampleAp
     res.type('text/plain').send(`clerk-mcp-issuer example\nMCP endpoint: ${mcpUrl}\nDiscovery: ${publicUrl}/.well-known/oauth-authorization-server\n`);
   });
 
-  return { app, issuer, devClerk, mcpUrl, signInUrl: issuer.config.clerk.signInUrl };
+  return { app, issuer, devClerk, mcpUrl, signInUrl: issuer.config.clerk.signInUrl, webhookUrl: webhook?.url };
 }

@@ -4,6 +4,8 @@
  * embedded dev-only Clerk stand-in. MCP_SIGNING_KEYS holds the private JWK set (absent: an ephemeral dev key).
  * CIMD_ALLOW_LOOPBACK=1 accepts client metadata documents served on loopback (dev only). REDIS_URL
  * (`redis://host:6379`) keeps grants in Redis, so several instances share them (needs `npm install ioredis`).
+ * CLERK_WEBHOOK_SIGNING_SECRET mounts Clerk webhooks at POST /webhooks/clerk: grants end the moment their Clerk
+ * session does (with the stand-in, any `whsec_` + base64 secret; signing out delivers `session.ended`).
  */
 import { RedisStore } from '../src/index.js';
 import { createExampleApp } from './app.js';
@@ -20,6 +22,7 @@ try {
     cimdAllowLoopback: process.env.CIMD_ALLOW_LOOPBACK === '1',
     store: process.env.REDIS_URL ? new RedisStore({ url: process.env.REDIS_URL }) : undefined,
     logLevel: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
+    webhookSigningSecret: process.env.CLERK_WEBHOOK_SIGNING_SECRET,
   });
   const server = example.app.listen(port, process.env.HOST ?? '127.0.0.1', () => {
     const lines = [
@@ -29,6 +32,7 @@ try {
       `  MCP URL:     ${example.mcpUrl}`,
       `  Discovery:   ${publicUrl}/.well-known/oauth-authorization-server`,
       `  Sign-in:     ${example.signInUrl}`,
+      ...(example.webhookUrl ? [`  Webhooks:    POST ${example.webhookUrl} (grants end when the Clerk session does)`] : []),
       ...(example.devClerk ? [`  Test users:  ${[...example.devClerk.double.users.values()].map((u) => u.email).join(', ')}`] : []),
       '',
       '  Connect an MCP client (e.g. `npx @modelcontextprotocol/inspector`) to the MCP URL. Ctrl-C stops.',

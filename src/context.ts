@@ -7,6 +7,7 @@ import type { ClerkIdentity } from './clerk/clerkIdentity.js';
 import type { ClientRegistry } from './clients/clientRegistry.js';
 import type { AuthorizationCodes } from './grants/authorizationCode.js';
 import type { Consents } from './grants/consent.js';
+import type { GrantIndex } from './grants/grantIndex.js';
 import type { RefreshFamilies } from './grants/refreshFamily.js';
 import type { Revocations } from './grants/revocation.js';
 import type { Store } from './store/store.js';
@@ -22,6 +23,8 @@ export interface IssuerContext {
   refreshFamilies: RefreshFamilies;
   revocations: Revocations;
   consents: Consents;
+  /** Grants by Clerk session and by user: what webhooks and the grants API end. */
+  grantIndex: GrantIndex;
   /** Keys of the consent form's CSRF MAC: the first makes it, any one accepts it (key rotation overlap). */
   csrfKeys: Buffer[];
   logger: Logger;

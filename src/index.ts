@@ -14,5 +14,7 @@ export { requireScopes, InsufficientScopeError } from './bearer/scopes.js';
 export type { ToolScopes } from './bearer/toolScopes.js';
 export type { RequireBearerOptions } from './bearer/requireBearer.js';
 export type { McpTokenVerifier } from './bearer/mcpTokenVerifier.js';
+export type { ClerkWebhooksOptions, ClerkWebhookOutcome } from './webhooks/clerkWebhooks.js';
+export type { GrantsApi, UserGrant } from './grants/grantsApi.js';
 export { consoleLogger, type LogLevel } from './logging/logger.js';
 export { generateSigningKey, toPublicJwkSet, type PrivateJwkSet, type PublicJwkSet, type SigningAlgorithm } from './keys/jwkSet.js';

@@ -20,6 +20,9 @@ import { tokenEndpoint } from './endpoints/token/tokenEndpoint.js';
 import { userinfoEndpoint } from './endpoints/userinfo.js';
 import { AuthorizationCodes } from './grants/authorizationCode.js';
 import { Consents } from './grants/consent.js';
+import { GrantIndex } from './grants/grantIndex.js';
+import { grantsApi, type GrantsApi } from './grants/grantsApi.js';
+import { clerkWebhooks, type ClerkWebhooksOptions } from './webhooks/clerkWebhooks.js';
 import { RefreshFamilies } from './grants/refreshFamily.js';
 import { Revocations } from './grants/revocation.js';
 import { oauthErrorHandler } from './http/errorHandler.js';
@@ -60,6 +63,14 @@ export interface McpIssuer {
   config: ResolvedConfig;
   /** The store in use. */
   store: IssuerContext['store'];
+  /**
+   * The Clerk webhook endpoint that ends grants when their Clerk session ends or their user is deleted; mount it
+   * before any JSON body parser: `app.post('/webhooks/clerk', issuer.clerkWebhooks())`. Throws a
+   * `ConfigurationError` without a signing secret (`CLERK_WEBHOOK_SIGNING_SECRET` or `{ signingSecret }`).
+   */
+  clerkWebhooks(options?: ClerkWebhooksOptions): RequestHandler;
+  /** The user's grants: list them, or end a client's (for a "connected apps" page of your own). */
+  grants: GrantsApi;
 }
 
 /** The CIMD resolver when enabled: the guarded fetcher unless one is injected. */
@@ -99,6 +110,7 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     refreshFamilies: new RefreshFamilies(store, revocations, config.lifetimes.refreshToken, config.lifetimes.refreshReuseGrace, keys.secrets),
     revocations,
     consents: new Consents(store),
+    grantIndex: new GrantIndex(store, revocations, config.lifetimes),
     csrfKeys: keys.secrets.map((secret) => deriveKey(secret, 'consent-csrf')),
     logger,
     now: () => Math.floor(Date.now() / 1000),
@@ -147,5 +159,7 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     metadata,
     config,
     store,
+    clerkWebhooks: (webhookOptions) => clerkWebhooks(ctx, webhookOptions),
+    grants: grantsApi(ctx),
   };
 }

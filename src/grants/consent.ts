@@ -22,4 +22,9 @@ export class Consents {
     const merged = [...new Set([...(record?.scopes ?? []), ...scopes])];
     await this.store.put(KEYS.consent(userId, clientId), { scopes: merged }, CONSENT_LIFETIME);
   }
+
+  /** Forgets what the user approved for this client: the consent page is shown again. */
+  async forget(userId: string, clientId: string): Promise<void> {
+    await this.store.delete(KEYS.consent(userId, clientId));
+  }
 }

@@ -32,5 +32,10 @@ export const KEYS = {
   grantClaims: (grantId: string) => `grant-claims:${grantId}`,
   revokedGrant: (grantId: string) => `revoked-grant:${grantId}`,
   revokedToken: (jti: string) => `revoked-jti:${jti}`,
+  grantsBySession: (sessionId: string) => `grants-by-session:${sessionId}`,
+  grantsByUser: (userId: string) => `grants-by-user:${userId}`,
+  endedSession: (sessionId: string) => `session-ended:${sessionId}`,
+  deletedUser: (userId: string) => `user-deleted:${userId}`,
+  webhookDelivery: (deliveryId: string) => `webhook-delivery:${deliveryId}`,
   consent: (userId: string, clientId: string) => `consent:${userId}:${clientId}`,
 } as const;

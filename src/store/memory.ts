@@ -22,6 +22,8 @@ interface Entry {
 
 export class MemoryStore implements Store {
   readonly #entries = new Map<string, Entry>();
+  /** Sets of expiring members (grant indexes): member → expiry in ms since the epoch. */
+  readonly #sets = new Map<string, Map<string, number>>();
   #sweepAt = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -42,6 +44,7 @@ export class MemoryStore implements Store {
     if (now >= this.#sweepAt) {
       this.#sweepAt = now + 60_000;
       for (const [k, e] of this.#entries) if (e.expiresAt !== 0 && e.expiresAt <= now) this.#entries.delete(k);
+      for (const k of this.#sets.keys()) this.#liveSet(k);
     }
   }
 
@@ -75,6 +78,7 @@ export class MemoryStore implements Store {
 
   async delete(key: string): Promise<void> {
     this.#entries.delete(key);
+    this.#sets.delete(key);
   }
 
   async compareAndSwap(key: string, expected: StoreValue, next: StoreValue, ttlSeconds?: number): Promise<boolean> {
@@ -85,11 +89,38 @@ export class MemoryStore implements Store {
   }
 
   async existsAny(keys: string[]): Promise<boolean> {
-    return keys.some((key) => this.#live(key) !== undefined);
+    return keys.some((key) => this.#live(key) !== undefined || this.#liveSet(key) !== undefined);
   }
 
-  /** Number of live records (for tests and the memory benchmark). */
+  /** The set at `key` without its expired members; dropped (undefined) once none is left. */
+  #liveSet(key: string): Map<string, number> | undefined {
+    const set = this.#sets.get(key);
+    if (!set) return undefined;
+    const now = this.now();
+    for (const [member, expiresAt] of set) if (expiresAt <= now) set.delete(member);
+    if (set.size > 0) return set;
+    this.#sets.delete(key);
+    return undefined;
+  }
+
+  async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
+    const set = this.#liveSet(key) ?? new Map<string, number>();
+    set.set(flatText(member), this.now() + ttlSeconds * 1000);
+    this.#sets.set(key, set);
+  }
+
+  async setMembers(key: string): Promise<string[]> {
+    return [...(this.#liveSet(key)?.keys() ?? [])];
+  }
+
+  async removeFromSet(key: string, member: string): Promise<void> {
+    const set = this.#sets.get(key);
+    set?.delete(member);
+    if (set?.size === 0) this.#sets.delete(key);
+  }
+
+  /** Number of live records (for tests and the memory benchmark); a set counts as one. */
   get size(): number {
-    return this.#entries.size;
+    return this.#entries.size + this.#sets.size;
   }
 }

@@ -74,6 +74,28 @@ redis.call('SET', KEYS[2], kept and cjson.encode(marker) or '{}', 'PX', ARGV[1])
 return taken
 `);
 
+/**
+ * A set of expiring members is a sorted set scored by each member's expiry (ms, Redis's clock, so every instance
+ * agrees). Adding drops the expired members, adds or renews this one, and keeps the key until its last member
+ * expires: the index never grows past the grants that are still alive. ARGV[1] member, ARGV[2] TTL in ms.
+ */
+const ADD_TO_SET = script(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local expiry = now + tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], expiry, ARGV[1])
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1
+`);
+
+/** The members of KEYS[1] that have not expired by Redis's clock. */
+const SET_MEMBERS = script(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. now, '+inf')
+`);
+
 /** The `PX` argument for a TTL in seconds (omitted or 0: no expiry, as in the memory store). */
 function ttlMs(ttlSeconds: number | undefined): string {
   return ttlSeconds ? String(Math.max(1, Math.round(ttlSeconds * 1000))) : '';
@@ -192,5 +214,18 @@ export class RedisStore implements Store {
   async existsAny(keys: string[]): Promise<boolean> {
     if (keys.length === 0) return false;
     return Number(await this.#call('EXISTS', ...keys.map((k) => this.#key(k)))) > 0;
+  }
+
+  async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
+    await this.#eval(ADD_TO_SET, [this.#key(key)], [member, ttlMs(ttlSeconds) || '1']);
+  }
+
+  async setMembers(key: string): Promise<string[]> {
+    const reply = await this.#eval(SET_MEMBERS, [this.#key(key)], []);
+    return Array.isArray(reply) ? reply.map(String) : [];
+  }
+
+  async removeFromSet(key: string, member: string): Promise<void> {
+    await this.#call('ZREM', this.#key(key), member);
   }
 }

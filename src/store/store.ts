@@ -28,6 +28,15 @@ export interface Store {
   compareAndSwap(key: string, expected: StoreValue, next: StoreValue, ttlSeconds?: number): Promise<boolean>;
   /** True when any of the keys exists (one round trip: the bearer check's revocation lookup). */
   existsAny(keys: string[]): Promise<boolean>;
+  /**
+   * Adds `member` to the set at `key`; the member expires after `ttlSeconds` (adding it again renews it), and
+   * the set with its last member. One atomic step per key. How grants are indexed by Clerk session and user.
+   */
+  addToSet(key: string, member: string, ttlSeconds: number): Promise<void>;
+  /** The live members of the set at `key` (none when absent), in no particular order. */
+  setMembers(key: string): Promise<string[]>;
+  /** Removes `member` from the set at `key`; removing a missing member is fine. */
+  removeFromSet(key: string, member: string): Promise<void>;
   /** Optional: resolves once the backend is reachable (a networked store connecting at startup). */
   ready?(): Promise<void>;
 }

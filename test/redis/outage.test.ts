@@ -54,6 +54,18 @@ class SteppedStore implements Store {
     this.#at('existsAny', keys[0] ?? '');
     return this.inner.existsAny(keys);
   }
+  addToSet(key: string, member: string, ttl: number) {
+    this.#at('addToSet', key);
+    return this.inner.addToSet(key, member, ttl);
+  }
+  setMembers(key: string) {
+    this.#at('setMembers', key);
+    return this.inner.setMembers(key);
+  }
+  removeFromSet(key: string, member: string) {
+    this.#at('removeFromSet', key);
+    return this.inner.removeFromSet(key, member);
+  }
 }
 
 async function eventually<T>(attempt: () => Promise<T>, ok: (value: T) => boolean, ms = 10_000): Promise<T> {

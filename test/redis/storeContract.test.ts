@@ -126,6 +126,42 @@ function storeContract(name: string, open: () => Promise<Store>) {
       await sleep(450);
       assert.equal(await store.existsAny(['y', 'x']), false);
     });
+
+    it('addToSet() keeps each member for its own TTL; setMembers() lists the live ones; re-adding renews', async () => {
+      assert.deepEqual(await store.setMembers('index'), []);
+      await store.addToSet('index', 'short', 0.3);
+      await store.addToSet('index', 'long', 60);
+      await store.addToSet('index', 'renewed', 0.3);
+      await store.addToSet('index', 'renewed', 60);
+      assert.deepEqual((await store.setMembers('index')).sort(), ['long', 'renewed', 'short']);
+      await sleep(450);
+      assert.deepEqual((await store.setMembers('index')).sort(), ['long', 'renewed']);
+    });
+
+    it('a set expires with its last member (no index outlives its grants)', async () => {
+      await store.addToSet('gone', 'a', 0.2);
+      await store.addToSet('gone', 'b', 0.3);
+      assert.equal(await store.existsAny(['gone']), true);
+      await sleep(450);
+      assert.deepEqual(await store.setMembers('gone'), []);
+      assert.equal(await store.existsAny(['gone']), false);
+    });
+
+    it('removeFromSet() removes one member; delete() removes the set; missing ones are fine', async () => {
+      await store.addToSet('s', '{"grantId":"g1"}', 60);
+      await store.addToSet('s', '{"grantId":"g2"}', 60);
+      await store.removeFromSet('s', '{"grantId":"g1"}');
+      await store.removeFromSet('s', 'missing');
+      await store.removeFromSet('missing', 'x');
+      assert.deepEqual(await store.setMembers('s'), ['{"grantId":"g2"}']);
+      await store.delete('s');
+      assert.deepEqual(await store.setMembers('s'), []);
+    });
+
+    it('of 20 concurrent addToSet() calls on one key, none is lost', async () => {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => store.addToSet('busy', `m${i}`, 60)));
+      assert.equal((await store.setMembers('busy')).length, 20);
+    });
   });
 }
 

@@ -44,6 +44,7 @@ export async function authorizationCodeGrant(ctx: IssuerContext, client: ClientR
   const identityClaims = grant.scopes.includes('openid') ? (record.claims ?? (await identityForGrant(ctx, grant, grant.scopes))) : undefined;
   if (identityClaims) grant.claims = identityClaims; // kept with the grant: /userinfo answers from them
   await ctx.clients.keepAlive(client);
+  await ctx.grantIndex.add(grant, { refreshable: client.grant_types.includes('refresh_token'), now: ctx.now() });
   const refreshToken = client.grant_types.includes('refresh_token') ? await ctx.refreshFamilies.start(grant, ctx.now()) : undefined;
   if (!refreshToken && identityClaims) await keepGrantClaims(ctx.store, grant.grantId, identityClaims, ctx.config.lifetimes.accessToken);
   // A replay racing this exchange may revoke the grant before the family exists: the revocation marker outlives

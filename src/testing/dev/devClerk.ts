@@ -12,6 +12,7 @@ import { loadTemplates, PACKAGE_TEMPLATES_DIR, templateFilesIn } from '../../tem
 import type { ClerkDouble } from '../clerk/contract.js';
 import { createClerkDouble } from '../clerk/double.js';
 import { signInRouter } from './signInPage.js';
+import { sessionWebhookSender, type DevWebhookOptions } from './webhookSender.js';
 
 export interface DevClerkOptions {
   /** The app's public origin, e.g. `http://localhost:3000`. */
@@ -20,6 +21,11 @@ export interface DevClerkOptions {
   prefix?: string;
   /** Lifetime of the session cookie's token in seconds (Clerk's is 60 s, refreshed by its browser SDK). Default 8 h. */
   sessionTokenLifetime?: number;
+  /**
+   * Where to send a signed `session.ended` webhook when a user signs out at `<prefix>/sign-out`, as Clerk does
+   * to an endpoint subscribed to it (the app mounts `issuer.clerkWebhooks()` there with the same secret).
+   */
+  webhook?: DevWebhookOptions;
 }
 
 export interface DevClerk {
@@ -68,7 +74,15 @@ export async function createDevClerk(options: DevClerkOptions): Promise<DevClerk
 
   const router = Router();
   router.use(prefix, double.router);
-  router.use(prefix, signInRouter({ double, origin, prefix, signIn }));
+  const sendWebhook = options.webhook ? sessionWebhookSender(options.webhook) : undefined;
+  const sessionEnded = sendWebhook
+    ? async (sessionId: string) => {
+        const status = await sendWebhook(double.sessions.get(sessionId)!).catch(() => 0);
+        // Clerk retries failed deliveries; the stand-in only says so (the grant still ends at its next refresh).
+        if (status < 200 || status > 299) process.emitWarning(`dev Clerk stand-in: the session.ended webhook was not accepted (${status || 'unreachable'})`);
+      }
+    : undefined;
+  router.use(prefix, signInRouter({ double, origin, prefix, signIn, sessionEnded }));
 
   return {
     double,

@@ -21,6 +21,8 @@ export interface SignInPageOptions {
    * origin and a 303 back.
    */
   complete?(res: Response, userId: string, back: string): Promise<void>;
+  /** Called once a session ended by sign-out (the stand-in's webhook delivery). */
+  sessionEnded?(sessionId: string): Promise<void>;
 }
 
 const BANNER = '<p class="error"><strong>Development sign-in.</strong> A stand-in for Clerk that runs inside this server. Not for production: anyone can sign in as anyone.</p>';
@@ -42,7 +44,7 @@ function setSessionCookies(res: Response, cookie: string, secure: boolean): void
   }
 }
 
-export function signInRouter({ double, origin, prefix, signIn, allowRedirect, complete }: SignInPageOptions): Router {
+export function signInRouter({ double, origin, prefix, signIn, allowRedirect, complete, sessionEnded }: SignInPageOptions): Router {
   const router = Router();
   const secure = origin.startsWith('https:');
   const form = express.urlencoded({ extended: false, limit: '4kb' });
@@ -94,17 +96,37 @@ ${users}
     }
   });
 
-  // Ends the Clerk session of this browser (as signing out of Clerk does), so its grants end at the next refresh.
-  router.post('/sign-out', form, (req, res) => {
+  // A page with the sign-out button, so a person can try it from the address bar (the sign-out itself is a POST:
+  // a link or an image elsewhere must not sign anyone out).
+  router.get('/sign-out', (req, res) => {
+    const back = sameOrigin(origin, req.query.redirect_url);
+    setPageHeaders(res);
+    res.status(200).send(
+      renderPage(
+        'Sign out (dev stand-in)',
+        `<h1>Sign out</h1>${BANNER}<form method="post" action="${prefix}/sign-out"><input type="hidden" name="redirect_url" value="${escapeHtml(back)}">
+<div class="actions"><button type="submit" class="primary">Sign out</button></div></form>`,
+      ),
+    );
+  });
+
+  // Ends the Clerk session of this browser (as signing out of Clerk does), so its grants end at the next refresh,
+  // or at once when a webhook endpoint is configured (the stand-in delivers session.ended, as Clerk would).
+  router.post('/sign-out', form, async (req, res) => {
     const token = /(?:^|;\s*)__session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    let ended: string | undefined;
     if (token) {
       try {
         const sid = decodeJwt(token).sid;
-        if (typeof sid === 'string' && double.sessions.has(sid)) double.endSession(sid);
+        if (typeof sid === 'string' && double.sessions.get(sid)?.status === 'active') {
+          double.endSession(sid);
+          ended = sid;
+        }
       } catch {
         // Not a session token: nothing to end.
       }
     }
+    if (ended) await sessionEnded?.(ended);
     for (const name of ['__session', '__client_uat']) res.append('Set-Cookie', `${name}=; Path=/; Max-Age=0; SameSite=Lax`);
     res.redirect(303, sameOrigin(origin, (req.body as Record<string, unknown> | undefined)?.redirect_url));
   });

@@ -1,0 +1,112 @@
+/**
+ * Grants indexed by Clerk session and by user (SPEC §11 Stores), so that a Clerk webhook saying a session ended
+ * or a user was deleted ends exactly the grants concerned, and the host app can list and revoke a user's grants.
+ * Each index entry expires with the grant it names (no unbounded growth); each index is one key, so every write
+ * is one atomic step on one Redis Cluster slot.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1 revoking a grant ends its tokens
+ */
+import type { Store } from '../store/store.js';
+import { KEYS, type Grant } from './grant.js';
+import type { Revocations } from './revocation.js';
+
+/** What the index keeps of a grant: enough to list and revoke it without reading its refresh family. */
+export interface IndexedGrant {
+  grantId: string;
+  clientId: string;
+  scopes: string[];
+  /** Seconds since the epoch when the user authenticated. */
+  authTime: number;
+  /** Seconds since the epoch when the grant was issued (the code exchanged). */
+  createdAt: number;
+  /** Seconds since the epoch when the last thing the grant issued expires. */
+  expiresAt: number;
+}
+
+/**
+ * How long "this session ended" / "this user was deleted" is remembered, so that a code exchange racing the
+ * webhook still ends its grant: longer than any authorization code (at most 600 s) plus the few seconds the
+ * session state is cached at `/authorize`.
+ */
+const ENDED_MARKER_LIFETIME = 900;
+
+export class GrantIndex {
+  constructor(
+    private readonly store: Store,
+    private readonly revocations: Revocations,
+    private readonly lifetimes: { accessToken: number; refreshToken: number },
+  ) {}
+
+  /**
+   * Indexes a grant as it starts, for as long as it can live: its refresh family's lifetime when it has one,
+   * else its access token's. If its session ended or its user was deleted meanwhile (a webhook that read the
+   * index just before this write), the grant is revoked at once: what it issues is dead on arrival.
+   */
+  async add(grant: Grant, options: { refreshable: boolean; now: number }): Promise<void> {
+    const lifetime = options.refreshable ? Math.max(this.lifetimes.refreshToken, this.lifetimes.accessToken) : this.lifetimes.accessToken;
+    const entry: IndexedGrant = {
+      grantId: grant.grantId,
+      clientId: grant.clientId,
+      scopes: grant.scopes,
+      authTime: grant.authTime,
+      createdAt: options.now,
+      expiresAt: options.now + lifetime,
+    };
+    const member = JSON.stringify(entry);
+    await this.store.addToSet(KEYS.grantsBySession(grant.sessionId), member, lifetime);
+    await this.store.addToSet(KEYS.grantsByUser(grant.userId), member, lifetime);
+    // Index first, then look for the marker; the webhook writes its marker first, then reads the index: one of
+    // the two sees the other.
+    if (await this.store.existsAny([KEYS.endedSession(grant.sessionId), KEYS.deletedUser(grant.userId)])) {
+      await this.revocations.revokeGrant(grant.grantId);
+    }
+  }
+
+  /** Ends every grant bound to a Clerk session; returns how many were live. */
+  async endSession(sessionId: string): Promise<number> {
+    await this.store.put(KEYS.endedSession(sessionId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
+    return this.#revokeAll(KEYS.grantsBySession(sessionId));
+  }
+
+  /** Ends every grant of a Clerk user; returns how many were live. */
+  async endUser(userId: string): Promise<number> {
+    await this.store.put(KEYS.deletedUser(userId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
+    return this.#revokeAll(KEYS.grantsByUser(userId));
+  }
+
+  /** The user's grants that are neither expired nor revoked. */
+  async ofUser(userId: string): Promise<IndexedGrant[]> {
+    const live: IndexedGrant[] = [];
+    for (const { entry } of await this.#entries(KEYS.grantsByUser(userId))) {
+      if (!(await this.revocations.isGrantRevoked(entry.grantId))) live.push(entry);
+    }
+    return live;
+  }
+
+  /** Ends every grant of one client for one user; returns how many were live. */
+  async endClient(userId: string, clientId: string): Promise<number> {
+    const key = KEYS.grantsByUser(userId);
+    let ended = 0;
+    for (const { member, entry } of await this.#entries(key)) {
+      if (entry.clientId !== clientId) continue;
+      if (!(await this.revocations.isGrantRevoked(entry.grantId))) ended++;
+      await this.revocations.revokeGrant(entry.grantId);
+      await this.store.removeFromSet(key, member);
+    }
+    return ended;
+  }
+
+  async #entries(key: string): Promise<Array<{ member: string; entry: IndexedGrant }>> {
+    return (await this.store.setMembers(key)).map((member) => ({ member, entry: JSON.parse(member) as IndexedGrant }));
+  }
+
+  async #revokeAll(key: string): Promise<number> {
+    let ended = 0;
+    for (const { entry } of await this.#entries(key)) {
+      if (!(await this.revocations.isGrantRevoked(entry.grantId))) ended++;
+      await this.revocations.revokeGrant(entry.grantId);
+    }
+    // The index is kept (it expires with its grants): a second delivery finds the same grants, already revoked.
+    return ended;
+  }
+}
