@@ -18,8 +18,8 @@ import type { ClerkDouble } from '../../src/testing/clerk/contract.js';
 import { createClerkDouble } from '../../src/testing/clerk/double.js';
 import { renderClaims } from '../../src/testing/clerk/shortcodes.js';
 
-/** Clerk's BAPI contract, next to the repository (`../shared`); a missing file fails the suite. */
-const SPEC_URL = new URL('../../../shared/clerk-openapi/bapi-2026-05-12.yml', import.meta.url);
+/** Clerk's BAPI contract, vendored with its license (`test/vendor/clerk-openapi/`); a missing file fails the suite. */
+const SPEC_URL = new URL('../vendor/clerk-openapi/bapi-2026-05-12.yml', import.meta.url);
 const SPEC_ID = 'https://clerk-openapi.test/bapi-2026-05-12.json';
 
 type Json = Record<string, any>;

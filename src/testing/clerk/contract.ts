@@ -2,7 +2,7 @@
  * The contract of the Clerk test double (and, later, the dev stand-in built on it).
  *
  * The double plays Clerk's hosted service only: the Backend API (BAPI) that `@clerk/backend` calls, following
- * Clerk's published OpenAPI contract (`shared/clerk-openapi/bapi-2026-05-12.yml`), and session cookies that
+ * Clerk's published OpenAPI contract (`test/vendor/clerk-openapi/bapi-2026-05-12.yml`), and session cookies that
  * the real `@clerk/express` `clerkMiddleware` accepts without any network call (pk_live publishable key +
  * `jwtKey` PEM + `__session`/`__client_uat` cookies).
  */
