@@ -7,18 +7,24 @@
  * else runs. Everything is stopped by the script itself; every loop is bounded.
  *
  * Knobs (environment): BENCH_RUNS (3), BENCH_SECONDS (3), BENCH_WARMUP (2), BENCH_CONNECTIONS (10),
+ * BENCH_CLERK_LATENCY_MS (40: added per Clerk Backend API call, the Clerk double runs in its own process),
  * BENCH_GRANTS (100000), BENCH_ONLY (comma list of: bearer,load,token,memory), BENCH_PROFILE=1 (server
  * children run under `node --cpu-prof`, profiles in bench/profiles/<server>-<time>/, thread 0 the main one), BENCH_MCP_PER_REQUEST_VALIDATOR=1 (each
  * request's McpServer builds its own Ajv instead of sharing one as examples/mcpServer.ts does). Profiling one route: bench/profile.ts.
  */
 import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { startChild, type Child } from './lib/child.js';
-import { interleaved, load, summarise, type LoadSpec, type Sample, type Summary } from './lib/load.js';
+import { interleaved, load, median, summarise, type LoadSpec, type Sample, type Summary } from './lib/load.js';
 import { BenchClient, FORM } from './lib/oauth.js';
 import { redisStoreAvailable } from './lib/redisStore.js';
 import { startRedis } from './lib/redis.js';
 import type { ServerReady } from './server.js';
+import type { ClerkReady } from './clerk.js';
+import type { PeerReady } from './peer.js';
+import { PeerClient } from './lib/peerClient.js';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const RUNS = env('BENCH_RUNS', 3);
@@ -28,14 +34,16 @@ const CONNECTIONS = env('BENCH_CONNECTIONS', 10);
 const GRANTS = env('BENCH_GRANTS', 100_000);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'bearer,load,token,memory').split(',').map((s) => s.trim()));
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const CLERK_LATENCY_MS = env('BENCH_CLERK_LATENCY_MS', 40);
+const PEER_VERSION = (createRequire(import.meta.url)('oidc-provider/package.json') as { version: string }).version;
 
 const benchStart = Date.now();
 const progress = (message: string) => process.stderr.write(`[bench ${String(Math.round((Date.now() - benchStart) / 1000)).padStart(3)} s] ${message}\n`);
 
-function startServer(args: string[] = [], name = 'server'): Promise<Child<ServerReady>> {
+function startServer(args: string[] = [], name = 'server', env: NodeJS.ProcessEnv = {}): Promise<Child<ServerReady>> {
   // One folder per server: the tsx loader's worker thread writes a profile of its own beside the main thread's.
   const nodeOptions = PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${new URL(`./profiles/${name}-${Date.now()}/`, import.meta.url).pathname}`] : [];
-  return startChild<ServerReady>('server.ts', args, { nodeOptions });
+  return startChild<ServerReady>('server.ts', args, { nodeOptions, env });
 }
 
 // --- 1 + 4. the bearer check ----------------------------------------------------------------------------------
@@ -55,7 +63,7 @@ const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/j
 type Route = 'mcp' | 'trivial';
 
 /** The server child's CPU time (µs), for CPU per request: steadier than req/s on a shared machine. */
-const cpuOf = (server: Child<ServerReady>) => () => server.ask<{ micros: number }>({ type: 'cpu' }).then((m) => m.micros);
+const cpuOf = (server: Child<object>) => () => server.ask<{ micros: number }>({ type: 'cpu' }).then((m) => m.micros);
 
 function routeSpec(server: Child<ServerReady>, variant: Variant, route: Route, token: string | undefined, connections: number): () => LoadSpec {
   const { origin } = server.ready;
@@ -144,25 +152,88 @@ async function benchBearer(): Promise<BearerResults> {
 interface SigningResult {
   sequential: number;
   concurrent: number;
+  /** Whether the signing child was pinned to one core (taskset); if not, `concurrent` may use both. */
+  oneCore: boolean;
+}
+
+/** Pins every thread of `pid` to core 0; false when taskset is missing or refuses. */
+function pinToOneCore(pid: number): boolean {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function benchSigning(): Promise<SigningResult> {
-  progress('token: raw RS256 signing throughput (signing child, nothing else running)');
+  progress('token: raw RS256 signing throughput on one core (signing child pinned with taskset, nothing else running)');
   const child = await startChild<{ type: 'ready' }>('signing.ts', [String(Math.max(1, SECONDS / 2)), String(RUNS)]);
   try {
-    return await child.next<SigningResult>();
+    const oneCore = pinToOneCore(child.process.pid!);
+    child.process.send({ type: 'go' });
+    return { ...(await child.next<Omit<SigningResult, 'oneCore'>>()), oneCore };
   } finally {
     await child.stop();
   }
 }
 
-interface TokenServer {
-  name: 'memory' | 'redis';
-  server: Child<ServerReady>;
-  client: BenchClient;
+/** What the token runs drive: the kit (on one store, with Clerk at some distance) or the certified peer. */
+interface TokenClient {
+  origin: string;
+  codes(n: number): Promise<string[]>;
+  exchangeBody(code: string): string;
+  refreshBody(refreshToken: string): string;
+  refreshTokens(n: number): Promise<string[]>;
+}
+
+interface TokenTarget {
+  name: string;
+  label: string;
+  server: Child<{ origin: string }>;
+  client: TokenClient;
+  /** The kit's targets: the Clerk latency their runs are measured at (set on the Clerk child before each run). */
+  clerkLatencyMs?: number;
   exchangeRate: number;
   exchanges: Sample[];
   refreshes: Sample[];
+  /** Clerk Backend API calls per successful exchange / refresh, one figure per run (kit targets only). */
+  clerkPerExchange: number[];
+  clerkPerRefresh: number[];
+}
+
+/** Clerk at a distance (bench/clerk.ts), shared by every kit server child of the token runs. */
+interface ClerkChild {
+  child: Child<ClerkReady>;
+  setLatency(ms: number): Promise<void>;
+  calls(): Promise<number>;
+}
+
+async function startClerk(latencyMs: number): Promise<ClerkChild> {
+  const child = await startChild<ClerkReady>('clerk.ts', [String(latencyMs)]);
+  let current = latencyMs;
+  return {
+    child,
+    async setLatency(ms) {
+      if (ms === current) return;
+      await child.ask({ type: 'latency', ms });
+      current = ms;
+    },
+    calls: () => child.ask<{ count: number }>({ type: 'calls' }).then((m) => m.count),
+  };
+}
+
+/**
+ * Runs `measure` for a target with Clerk at the target's latency, counting the Clerk calls it makes per
+ * successful response (before/after the run, after the codes or refresh tokens were collected).
+ */
+async function withClerk(t: TokenTarget, clerk: ClerkChild, counts: number[], measure: (counted: () => Promise<number>) => Promise<Sample>): Promise<Sample> {
+  if (t.clerkLatencyMs === undefined) return measure(async () => 0);
+  await clerk.setLatency(t.clerkLatencyMs);
+  let before = 0;
+  const sample = await measure(async () => (before = await clerk.calls()));
+  counts.push(((await clerk.calls()) - before) / sample.ok);
+  return sample;
 }
 
 /**
@@ -170,14 +241,15 @@ interface TokenServer {
  * beforehand and sized from the last rate seen. Codes are single use, so a batch that runs dry would starve
  * the run (autocannon cannot be told to wait): that run is discarded and redone with twice the batch.
  */
-async function exchangeRun(t: TokenServer, bound: { amount: number } | { seconds: number }): Promise<Sample> {
+async function exchangeRun(t: TokenTarget, bound: { amount: number } | { seconds: number }, beforeLoad: () => Promise<unknown> = async () => {}): Promise<Sample> {
   for (let attempt = 0; ; attempt++) {
     const n = 'amount' in bound ? bound.amount : roundTo(t.exchangeRate * bound.seconds * 1.3 * 2 ** attempt + 20 * CONNECTIONS, CONNECTIONS);
     const bodies = (await t.client.codes(n)).map((code) => t.client.exchangeBody(code));
     let next = 0;
     let dry = false;
+    await beforeLoad();
     const sample = await load({
-      origin: t.server.ready.origin,
+      origin: t.client.origin,
       connections: CONNECTIONS,
       ...bound,
       serverCpu: cpuOf(t.server),
@@ -200,10 +272,11 @@ async function exchangeRun(t: TokenServer, bound: { amount: number } | { seconds
 }
 
 /** Refreshes for `seconds`: each response's refresh token goes back in the pool (rotation on every use). */
-async function refreshRun(t: TokenServer, seconds: number): Promise<Sample> {
+async function refreshRun(t: TokenTarget, seconds: number, beforeLoad: () => Promise<unknown> = async () => {}): Promise<Sample> {
   const pool = await t.client.refreshTokens(CONNECTIONS * 3);
+  await beforeLoad();
   return load({
-    origin: t.server.ready.origin,
+    origin: t.client.origin,
     connections: CONNECTIONS,
     seconds,
     serverCpu: cpuOf(t.server),
@@ -225,51 +298,87 @@ async function refreshRun(t: TokenServer, seconds: number): Promise<Sample> {
 
 const roundTo = (n: number, step: number) => Math.max(step, Math.round(n / step) * step);
 
+interface TokenFigures {
+  exchange: Summary;
+  refresh: Summary;
+  clerkPerExchange?: number;
+  clerkPerRefresh?: number;
+}
+
 interface TokenResults {
   signing: SigningResult;
-  memory: { exchange: Summary; refresh: Summary };
-  redis?: { exchange: Summary; refresh: Summary };
+  clerkLatencyMs: number;
+  /** name → figures: `memory` (Clerk at BENCH_CLERK_LATENCY_MS), `memory-clerk0` (Clerk at 0 ms), `redis`, `peer`. */
+  targets: Map<string, TokenFigures & { label: string }>;
   redisNote?: string;
 }
 
 async function benchToken(): Promise<TokenResults> {
   const signing = await benchSigning();
-  const servers: TokenServer[] = [];
+  const targets: TokenTarget[] = [];
   let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
   let redisNote: string | undefined;
+  let clerk: ClerkChild | undefined;
+  const target = (name: string, label: string, server: Child<{ origin: string }>, client: TokenClient, clerkLatencyMs?: number): TokenTarget => ({
+    name, label, server, client, clerkLatencyMs, exchangeRate: 0, exchanges: [], refreshes: [], clerkPerExchange: [], clerkPerRefresh: [],
+  });
   try {
+    progress(`token: Clerk double in its own process, ${CLERK_LATENCY_MS} ms added per Backend API call (clerk child)`);
+    clerk = await startClerk(CLERK_LATENCY_MS);
+    const clerkEnv = { BENCH_CLERK: JSON.stringify(clerk.child.ready) };
     progress('token: starting the kit on the memory store (server child)');
-    servers.push({ name: 'memory', server: await startServer(['--store=memory'], 'token-memory'), client: undefined!, exchangeRate: 0, exchanges: [], refreshes: [] });
+    const memory = await startServer(['--store=memory'], 'token-memory', clerkEnv);
+    const kitClient = async (server: Child<ServerReady>) => {
+      const client = new BenchClient(server.ready.origin, server.ready.mcpUrl, server.ready.sessionCookie);
+      await client.register();
+      await client.consent();
+      return client;
+    };
+    const memoryClient = await kitClient(memory);
+    targets.push(target('memory', `kit, memory store, Clerk ${CLERK_LATENCY_MS} ms away`, memory, memoryClient, CLERK_LATENCY_MS));
+    // The same server and client with Clerk at zero distance: what Clerk's latency adds to an exchange.
+    targets.push(target('memory-clerk0', 'kit, memory store, Clerk 0 ms away', memory, memoryClient, 0));
     const available = await redisStoreAvailable();
     if (available === true) {
       redis = await startRedis();
       progress(`token: starting the kit on the Redis store (${redis.url}, server child)`);
-      servers.push({ name: 'redis', server: await startServer([`--store=${redis.url}`], 'token-redis'), client: undefined!, exchangeRate: 0, exchanges: [], refreshes: [] });
+      const redisServer = await startServer([`--store=${redis.url}`], 'token-redis', clerkEnv);
+      targets.push(target('redis', `kit, Redis store, Clerk ${CLERK_LATENCY_MS} ms away`, redisServer, await kitClient(redisServer), CLERK_LATENCY_MS));
     } else {
       redisNote = available;
       progress(`token: Redis store skipped: ${available}`);
     }
-    for (const t of servers) {
-      t.client = new BenchClient(t.server.ready.origin, t.server.ready.mcpUrl, t.server.ready.sessionCookie);
-      await t.client.register();
-      await t.client.consent();
+    progress('token: starting oidc-provider, the certified peer (peer child)');
+    const peer = await startChild<PeerReady>('peer.ts');
+    targets.push(target('peer', `oidc-provider ${PEER_VERSION} (certified OP), memory adapter`, peer, new PeerClient(peer.ready)));
+
+    for (const t of targets) {
+      if (t.clerkLatencyMs !== undefined) await clerk.setLatency(t.clerkLatencyMs);
       // Warm-up (the JIT needs a few hundred exchanges), and the rate that sizes each run's batch of codes.
       for (let i = 0; i < 2; i++) await exchangeRun(t, { amount: roundTo(600, CONNECTIONS) });
       await refreshRun(t, Math.max(WARMUP, 1));
     }
-    progress(`token: authorization-code exchanges, ${RUNS} runs of ~${SECONDS} s per store, interleaved`);
+    progress(`token: authorization-code exchanges, ${RUNS} runs of ~${SECONDS} s per target, interleaved (${targets.map((t) => t.name).join(', ')})`);
     for (let round = 0; round < RUNS; round++) {
-      for (const t of servers) t.exchanges.push(await exchangeRun(t, { seconds: SECONDS }));
+      for (const t of targets) t.exchanges.push(await withClerk(t, clerk, t.clerkPerExchange, (counted) => exchangeRun(t, { seconds: SECONDS }, counted)));
     }
-    progress(`token: refreshes, ${RUNS} × ${SECONDS} s per store, interleaved`);
+    progress(`token: refreshes, ${RUNS} × ${SECONDS} s per target, interleaved`);
     for (let round = 0; round < RUNS; round++) {
-      for (const t of servers) t.refreshes.push(await refreshRun(t, SECONDS));
+      for (const t of targets) t.refreshes.push(await withClerk(t, clerk, t.clerkPerRefresh, (counted) => refreshRun(t, SECONDS, counted)));
     }
-    const of = (t: TokenServer) => ({ exchange: summarise(t.exchanges), refresh: summarise(t.refreshes) });
-    const redisServer = servers.find((t) => t.name === 'redis');
-    return { signing, memory: of(servers[0]), ...(redisServer ? { redis: of(redisServer) } : {}), redisNote };
+    const figures = new Map<string, TokenFigures & { label: string }>();
+    for (const t of targets) {
+      figures.set(t.name, {
+        label: t.label,
+        exchange: summarise(t.exchanges),
+        refresh: summarise(t.refreshes),
+        ...(t.clerkLatencyMs !== undefined ? { clerkPerExchange: median(t.clerkPerExchange), clerkPerRefresh: median(t.clerkPerRefresh) } : {}),
+      });
+    }
+    return { signing, clerkLatencyMs: CLERK_LATENCY_MS, targets: figures, redisNote };
   } finally {
-    for (const t of servers) await t.server.stop();
+    for (const server of new Set(targets.map((t) => t.server))) await server.stop();
+    await clerk?.child.stop();
     await redis?.stop();
   }
 }
@@ -337,25 +446,47 @@ async function main(): Promise<void> {
   }
   let tokenVsFloor: number | undefined;
   let redisVsMemory: number | undefined;
+  let exchangeVsPeer: number | undefined;
+  let refreshVsPeer: number | undefined;
+  let exchangeLatencyRatio: number | undefined;
+  let clerkPerExchange: number | undefined;
+  let clerkPerRefresh: number | undefined;
+  // Redis Cluster: measured once RedisStore runs on a cluster (see the Redis section).
+  let clusterVsRedis: number | undefined;
   if (token) {
-    const { signing } = token;
-    // The floor counts the kit's signatures only: access token + id_token (openid granted). The Clerk double's
-    // template mint signs a third JWT (Clerk's side, same process here) that is not counted.
+    const { signing, targets } = token;
+    // The floor counts the kit's own signatures per exchange: access token + id_token (openid granted). Clerk's
+    // template JWT is signed in the Clerk child, off the server's core, as it is at Clerk in production.
     const floor = signing.concurrent / 2;
-    tokenVsFloor = ratio(token.memory.exchange.rps, floor);
-    row('RS256 2048 signatures/s, jose, in-process: 1 in flight', `${fmt(signing.sequential)} sig/s`, 'one core');
-    row('RS256 2048 signatures/s, jose, in-process: 8 in flight', `${fmt(signing.concurrent)} sig/s`, `crypto floor = ${fmt(floor)} exchanges/s (2 kit signatures each)`);
-    const m = token.memory;
-    row(`token: authorization_code exchange, memory store (c=${CONNECTIONS})`, `${fmt(m.exchange.rps)} /s`, `${x(tokenVsFloor)} crypto floor (Clerk's template JWT, +1 signature per exchange, not counted)`, m.exchange);
-    row(`token: refresh_token, memory store (c=${CONNECTIONS})`, `${fmt(m.refresh.rps)} /s`, `${x(ratio(m.refresh.rps, floor))} crypto floor`, m.refresh);
-    if (token.redis) {
-      const r = token.redis;
-      redisVsMemory = ratio(r.exchange.rps, m.exchange.rps);
-      row(`token: authorization_code exchange, Redis store (c=${CONNECTIONS})`, `${fmt(r.exchange.rps)} /s`, `${x(redisVsMemory)} memory store`, r.exchange);
-      row(`token: refresh_token, Redis store (c=${CONNECTIONS})`, `${fmt(r.refresh.rps)} /s`, `${x(ratio(r.refresh.rps, m.refresh.rps))} memory store`, r.refresh);
-    } else {
-      row('token: Redis store', 'not measured', token.redisNote ?? '');
+    const core = signing.oneCore ? 'one core (taskset)' : 'NOT pinned: taskset unavailable, may use both cores';
+    row('RS256 2048 signatures/s, jose, in-process: 1 in flight', `${fmt(signing.sequential)} sig/s`, core);
+    row('RS256 2048 signatures/s, jose, in-process: 8 in flight', `${fmt(signing.concurrent)} sig/s`, `${core}; crypto floor = ${fmt(floor)} exchanges/s (2 kit signatures each)`);
+    const m = targets.get('memory')!;
+    const m0 = targets.get('memory-clerk0')!;
+    const peer = targets.get('peer')!;
+    const r = targets.get('redis');
+    tokenVsFloor = ratio(m.exchange.rps, floor);
+    exchangeVsPeer = ratio(m.exchange.rps, peer.exchange.rps);
+    refreshVsPeer = ratio(m.refresh.rps, peer.refresh.rps);
+    exchangeLatencyRatio = ratio(m.exchange.p50, m0.exchange.p50);
+    clerkPerExchange = m.clerkPerExchange === undefined ? undefined : Math.round(m.clerkPerExchange * 100) / 100;
+    clerkPerRefresh = m.clerkPerRefresh === undefined ? undefined : Math.round(m.clerkPerRefresh * 100) / 100;
+    const calls = (f: TokenFigures, op: 'exchange' | 'refresh') => {
+      const n = op === 'exchange' ? f.clerkPerExchange : f.clerkPerRefresh;
+      return n === undefined ? '' : `, ${fmt(n, 2)} Clerk calls each`;
+    };
+    for (const [name, f] of targets) {
+      const vs = name === 'peer' ? 'baseline (certified peer)' : `${x(ratio(f.exchange.rps, peer.exchange.rps))} oidc-provider`;
+      const extra = name === 'memory' ? `, ${x(tokenVsFloor)} crypto floor` : name === 'memory-clerk0' ? '' : name === 'redis' ? `, ${x(ratio(f.exchange.rps, m.exchange.rps))} memory store` : '';
+      row(`token: authorization_code exchange — ${f.label} (c=${CONNECTIONS})`, `${fmt(f.exchange.rps)} /s`, `${vs}${extra}${calls(f, 'exchange')}`, f.exchange);
     }
+    for (const [name, f] of targets) {
+      const vs = name === 'peer' ? 'baseline (certified peer)' : `${x(ratio(f.refresh.rps, peer.refresh.rps))} oidc-provider`;
+      row(`token: refresh_token — ${f.label} (c=${CONNECTIONS})`, `${fmt(f.refresh.rps)} /s`, `${vs}${calls(f, 'refresh')}`, f.refresh);
+    }
+    if (r) redisVsMemory = ratio(r.exchange.rps, m.exchange.rps);
+    else row('token: Redis store', 'not measured', token.redisNote ?? '');
+    row(`token: exchange p50 with Clerk ${token.clerkLatencyMs} ms away ÷ with Clerk 0 ms away`, x(exchangeLatencyRatio), `${ms(m.exchange.p50)} ms vs ${ms(m0.exchange.p50)} ms`);
   }
   if (memory) {
     row(`memory: ${fmt(memory.grants)} active grants in the MemoryStore (${fmt(memory.records)} records)`, `${fmt(memory.rssBytesPerGrant)} B/grant RSS`, `${fmt(memory.heapBytesPerGrant)} B/grant heapUsed`);
@@ -366,6 +497,7 @@ async function main(): Promise<void> {
   const elapsed = Math.round((Date.now() - started) / 1000);
   process.stdout.write(
     `\nclerk-mcp-issuer bench — Node ${process.version}, ${cpus.length} cores; server in a child process, autocannon in the parent; ` +
+      `Clerk double in its own process, ${CLERK_LATENCY_MS} ms added per Backend API call (BENCH_CLERK_LATENCY_MS); ` +
       `median of ${RUNS} runs × ${SECONDS} s after warm-up; took ${elapsed} s\n\n${lines.join('\n')}\n\n`,
   );
 
@@ -374,8 +506,14 @@ async function main(): Promise<void> {
     bearer_vs_noauth_trivial: bearer?.trivial.kit ? ratio(bearer.trivial.kit.rps, bearer.trivial.noauth.rps) : null,
     bearer_vs_mcpAuthClerk: bearer?.mcp.kit ? ratio(bearer.mcp.kit.rps, bearer.mcp.clerk.rps) : null,
     token_vs_crypto_floor: tokenVsFloor ?? null,
+    exchange_vs_oidc_provider: exchangeVsPeer ?? null,
+    refresh_vs_oidc_provider: refreshVsPeer ?? null,
+    exchange_p50_clerk40_vs_clerk0: exchangeLatencyRatio ?? null,
+    clerk_calls_per_exchange: clerkPerExchange ?? null,
+    clerk_calls_per_refresh: clerkPerRefresh ?? null,
     bytes_per_grant: memory ? Math.round(memory.rssBytesPerGrant) : null,
     redis_vs_memory: redisVsMemory ?? null,
+    cluster_vs_redis: clusterVsRedis ?? null,
   };
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }

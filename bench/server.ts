@@ -2,9 +2,10 @@
  * The measured side of `npm run bench`, run as its own process (the load generator lives in the parent, so on
  * 2 cores the server has one core and autocannon the other).
  *
- * One Express MCP origin on loopback with the kit mounted in front of the Clerk test double (in-process, zero
- * added latency), plus the same two routes — a real MCP `tools/call` through the official SDK's streamable HTTP
- * transport (stateless, JSON responses) and a trivial `res.json({ ok: true })` — behind four front doors:
+ * One Express MCP origin on loopback with the kit mounted in front of the Clerk test double (in its own process,
+ * with an added latency per call, when the parent passes `BENCH_CLERK` — see bench/clerk.ts; else in-process),
+ * plus the same two routes — a real MCP `tools/call` through the official SDK's streamable HTTP transport
+ * (stateless, JSON responses) and a trivial `res.json({ ok: true })` — behind four front doors:
  *
  *   /noauth/*  nothing
  *   /kit/*     the kit's `issuer.requireBearer()`
@@ -33,6 +34,7 @@ import { createMcpIssuer } from '../src/index.js';
 import type { Store } from '../src/store/store.js';
 import { generateSigningKey, toPublicJwkSet } from '../src/keys/jwkSet.js';
 import { createClerkDouble } from '../src/testing/clerk/double.js';
+import type { ClerkReady } from './clerk.js';
 
 export interface ServerReady {
   type: 'ready';
@@ -57,7 +59,20 @@ async function openStore(spec: string): Promise<Store | undefined> {
   return mod.openRedisStore(spec);
 }
 
-async function main(): Promise<void> {
+/** Clerk as the server child sees it: out of process (`BENCH_CLERK`, from bench/clerk.ts), or in-process. */
+interface ClerkSide {
+  secretKey: string;
+  publishableKey: string;
+  jwtKey: string;
+  apiUrl: string;
+  frontendApi: string;
+  sessionCookie: string;
+  close(): Promise<void>;
+}
+
+async function clerkSide(): Promise<ClerkSide> {
+  if (process.env.BENCH_CLERK) return { ...(JSON.parse(process.env.BENCH_CLERK) as ClerkReady), close: async () => {} };
+  // In-process (bench/profile.ts): the double shares this process, at zero distance.
   const double = await createClerkDouble();
   const clerkServer = await double.listen();
   const template = JSON.parse(await readFile(new URL('../clerk-templates/mcp-id-token.json', import.meta.url), 'utf8'));
@@ -67,6 +82,14 @@ async function main(): Promise<void> {
     lifetime: template.lifetime,
     allowedClockSkew: template.allowed_clock_skew,
   });
+  const session = double.createSession('user_test_alice');
+  const sessionCookie = await double.sessionCookie(session.id, { lifetime: 3600 });
+  const { secretKey, publishableKey, jwtKey, apiUrl, frontendApi } = double;
+  return { secretKey, publishableKey, jwtKey, apiUrl, frontendApi, sessionCookie, close: () => clerkServer.close() };
+}
+
+async function main(): Promise<void> {
+  const double = await clerkSide();
 
   const app = express();
   app.disable('x-powered-by');
@@ -175,13 +198,12 @@ async function main(): Promise<void> {
   const clerkAuth = clerkMiddleware({ publishableKey: double.publishableKey, secretKey: double.secretKey, jwtKey: clerkJwtKey });
   mount('/clerk', [clerkAuth, mcpAuthClerk as unknown as RequestHandler]);
 
-  const session = double.createSession('user_test_alice');
-  const sessionCookie = await double.sessionCookie(session.id, { lifetime: 3600 });
+  const { sessionCookie } = double;
 
   const stop = async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await clerkServer.close();
+    await double.close();
     const closable = issuer.store as unknown as { close?: () => Promise<void> | void };
     await closable.close?.();
     process.exit(0);

@@ -1,8 +1,9 @@
 /**
  * The crypto floor of the token endpoint: raw RS256 (2048-bit RSA) signatures per second of the kit's own
  * signer (`TokenKeys.sign`, i.e. jose `SignJWT`), in-process, no HTTP, nothing else running. jose signs with
- * WebCrypto, whose jobs run on libuv's thread pool: one signature in flight measures one core; several in
- * flight let both cores sign.
+ * WebCrypto, whose jobs run on libuv's thread pool: one signature in flight keeps one core busy; several in
+ * flight let every core the process may use sign. The parent pins this process to one core (`taskset`) before
+ * it says go, so "8 in flight" is what one core (the server child's share of the machine) can sign.
  *
  * Answers the parent with `{ type: 'ready' }`, then one `{ type: 'result', sequential, concurrent }`.
  */
@@ -17,7 +18,10 @@ const rounds = Number(process.argv[3] ?? 3);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 async function main() {
+  // The parent may pin this process to one core first (taskset): it says go once it has.
+  const go = new Promise((resolve) => process.once('message', resolve));
   process.send!({ type: 'ready' });
+  await go;
   const keys = new TokenKeys(await loadSigningKeys({ keys: [await generateSigningKey('RS256')] }));
   const now = Math.floor(Date.now() / 1000);
   // What an access token carries (the id_token is about the same size).

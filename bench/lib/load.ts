@@ -52,6 +52,7 @@ export async function load(spec: LoadSpec): Promise<Sample> {
   let latencies = new Float64Array(1 << 16);
   let count = 0;
   const statuses = new Map<number, number>();
+  let firstRefusal: string | undefined;
   const cpuBefore = await spec.serverCpu?.();
   let settle!: (error: Error | null, result: autocannon.Result) => void;
   const finished = new Promise<autocannon.Result>((resolve, reject) => {
@@ -70,7 +71,11 @@ export async function load(spec: LoadSpec): Promise<Sample> {
         headers: request.headers,
         ...(request.body !== undefined ? { body: request.body } : {}),
         ...(request.setupRequest ? { setupRequest: request.setupRequest } : {}),
-        ...(request.onResponse ? { onResponse: request.onResponse } : {}),
+        onResponse(status: number, body: string, context: object) {
+          // The first refusal's body goes into the error: a run that fails says why.
+          if ((status < 200 || status >= 300) && firstRefusal === undefined) firstRefusal = `${status} ${body.slice(0, 300)}`;
+          request.onResponse?.(status, body, context);
+        },
       },
     ],
   }, (error, result) => {
@@ -91,7 +96,7 @@ export async function load(spec: LoadSpec): Promise<Sample> {
   const seconds = (result.finish.getTime() - result.start.getTime()) / 1000;
   if (result.non2xx > 0 || result.errors > 0) {
     throw new LoadError(
-      `${request.method} ${request.path}: ${result.non2xx} non-2xx, ${result.errors} errors (${result.timeouts} timeouts); statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+      `${request.method} ${request.path}: ${result.non2xx} non-2xx, ${result.errors} errors (${result.timeouts} timeouts); statuses ${JSON.stringify(Object.fromEntries(statuses))}; first: ${firstRefusal ?? '–'}`,
     );
   }
   const sorted = latencies.subarray(0, count).sort();
