@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/harness.js';
 import { authorize, authorizationUrl, exchange, refresh, whoami, REDIRECT, SCOPE } from '../support/oauthSteps.js';
 import { randomBytes } from 'node:crypto';
-import { ClerkIdentity } from '../../src/clerk/clerkIdentity.js';
 
 describe('Clerk calls are bounded; the grant keeps the identity claims', () => {
   let h: Harness;
@@ -115,26 +114,20 @@ describe('Clerk calls are bounded; the grant keeps the identity claims', () => {
   });
 
   it('a session that ends between the session check and the mint: treated as signed out, no code', async () => {
-    const clientId = await h.registerPublicClient({ redirect_uris: [REDIRECT], grant_types: ['authorization_code'] });
+    // A confidential client: its remembered consent re-approves silently (SPEC §11), so the next request issues a
+    // code at once unless the session is found ended.
+    const clientId = await h.registerPublicClient({ redirect_uris: [REDIRECT], grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' });
     const { browser, sessionId } = await h.signedInBrowser();
-    await authorize(browser, h.issuerUrl, h.mcpUrl, clientId); // consent remembered: the next request issues a code at once
-    // The session check answers "active" once (as a cached session state would), then the user is signed out.
-    const check = ClerkIdentity.prototype.activeSession;
-    ClerkIdentity.prototype.activeSession = async function () {
-      ClerkIdentity.prototype.activeSession = check;
-      return { userId: 'user_test_alice', authTime: Math.floor(Date.now() / 1000) - 5 };
-    };
-    try {
-      h.double.endSession(sessionId);
-      const verifier = randomBytes(32).toString('base64url');
-      const res = await fetch(authorizationUrl(h.issuerUrl, h.mcpUrl, clientId, verifier), { redirect: 'manual', headers: { cookie: browser.cookieHeader() } });
-      assert.equal(res.status, 302);
-      const location = new URL(res.headers.get('location')!);
-      assert.equal(location.pathname, '/sign-in', location.href);
-      assert.equal(location.searchParams.get('code'), null);
-    } finally {
-      ClerkIdentity.prototype.activeSession = check;
-    }
+    await authorize(browser, h.issuerUrl, h.mcpUrl, clientId);
+    // The session state is cached at /authorize for a few seconds: the check below answers "active" from the
+    // request above, though the user has signed out since. The mint finds the session ended.
+    h.double.endSession(sessionId);
+    const verifier = randomBytes(32).toString('base64url');
+    const res = await fetch(authorizationUrl(h.issuerUrl, h.mcpUrl, clientId, verifier), { redirect: 'manual', headers: { cookie: browser.cookieHeader() } });
+    assert.equal(res.status, 302);
+    const location = new URL(res.headers.get('location')!);
+    assert.equal(location.pathname, '/sign-in', location.href);
+    assert.equal(location.searchParams.get('code'), null);
   });
 });
 
