@@ -4,7 +4,7 @@
  * (a signed token or a nonce; as a cookie on the instance's domain in production, as query parameters in
  * development), and `GET /v1/tickets/accept` completes a hosted sign-in on the FAPI host.
  *
- * @see shared/clerk-openapi/fapi-2026-05-12.yml `/v1/client/handshake`, `/v1/tickets/accept`
+ * @see test/vendor/clerk-openapi/fapi-2026-05-12.yml `/v1/client/handshake`, `/v1/tickets/accept`
  * @see https://clerk.com/docs/guides/how-clerk-works/overview#the-handshake
  */
 import { createHash } from 'node:crypto';
