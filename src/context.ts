@@ -25,6 +25,8 @@ export interface IssuerContext {
   consents: Consents;
   /** Grants by Clerk session and by user: what webhooks and the grants API end. */
   grantIndex: GrantIndex;
+  /** Whether Clerk's webhooks report session ends to this issuer (set when `issuer.clerkWebhooks()` is mounted). */
+  clerkEvents: { webhooks: boolean };
   /** Keys of the consent form's CSRF MAC: the first makes it, any one accepts it (key rotation overlap). */
   csrfKeys: Buffer[];
   logger: Logger;

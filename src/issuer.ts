@@ -111,6 +111,7 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     revocations,
     consents: new Consents(store),
     grantIndex: new GrantIndex(store, revocations, config.lifetimes),
+    clerkEvents: { webhooks: false },
     csrfKeys: keys.secrets.map((secret) => deriveKey(secret, 'consent-csrf')),
     logger,
     now: () => Math.floor(Date.now() / 1000),
@@ -159,7 +160,12 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     metadata,
     config,
     store,
-    clerkWebhooks: (webhookOptions) => clerkWebhooks(ctx, webhookOptions),
+    clerkWebhooks: (webhookOptions) => {
+      const handler = clerkWebhooks(ctx, webhookOptions);
+      // From now on session ends are reported: a refresh may trust a recent confirmation (clerk.claimsMaxAge).
+      ctx.clerkEvents.webhooks = true;
+      return handler;
+    },
     grants: grantsApi(ctx),
   };
 }

@@ -37,6 +37,12 @@ export interface ClerkOptions {
    * to the origins your users sign in from, e.g. `[issuer origin, your app origin]`. Default: not checked.
    */
   authorizedParties?: string[];
+  /**
+   * With Clerk webhooks mounted (`issuer.clerkWebhooks()`), how long the session state and identity claims that
+   * Clerk last confirmed are trusted at a refresh without asking Clerk again, in seconds: a session that ends is
+   * reported by the webhook, which ends its grants at once. Without webhooks every refresh asks Clerk. Default 300.
+   */
+  claimsMaxAge?: number;
 }
 
 /** Token and record lifetimes in seconds. */
@@ -111,7 +117,7 @@ export interface ResolvedConfig {
   urls: IssuerUrls;
   dev: boolean;
   clerk: Required<Pick<ClerkOptions, 'secretKey' | 'publishableKey' | 'signInUrl' | 'jwtTemplate'>> &
-    Pick<ClerkOptions, 'jwtKey' | 'apiUrl' | 'authorizedParties'>;
+    Pick<ClerkOptions, 'jwtKey' | 'apiUrl' | 'authorizedParties'> & { claimsMaxAge: number };
   /** Every scope with its description: server scopes first, then OIDC ones. */
   scopes: Map<string, string>;
   serverScopes: string[];
@@ -121,6 +127,9 @@ export interface ResolvedConfig {
   rateLimit: NonNullable<McpIssuerOptions['rateLimit']>;
   clientIdMetadataDocuments: Exclude<McpIssuerOptions['clientIdMetadataDocuments'], undefined>;
 }
+
+/** Seconds a refresh trusts what Clerk last confirmed when webhooks report session ends (`clerk.claimsMaxAge`). */
+export const DEFAULT_CLAIMS_MAX_AGE = 300;
 
 export const DEFAULT_LIFETIMES: Lifetimes = {
   authorizationCode: 60,
@@ -196,6 +205,10 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
     throw new ConfigurationError('lifetimes.registeredClient must be at least lifetimes.refreshToken: a client must outlive its refresh tokens');
   }
 
+  if (clerk.claimsMaxAge !== undefined && (!Number.isInteger(clerk.claimsMaxAge) || clerk.claimsMaxAge < 0)) {
+    throw new ConfigurationError('clerk.claimsMaxAge must be a non-negative integer of seconds (0: every refresh asks Clerk)');
+  }
+
   const cimd = options.clientIdMetadataDocuments ?? {};
   if (cimd && cimd.allowLoopback && env.NODE_ENV === 'production') {
     throw new ConfigurationError('clientIdMetadataDocuments.allowLoopback is a development allowance and is refused with NODE_ENV=production');
@@ -212,6 +225,7 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
       jwtKey: clerk.jwtKey ?? env.CLERK_JWT_KEY,
       apiUrl: clerk.apiUrl ?? env.CLERK_API_URL,
       authorizedParties: clerk.authorizedParties,
+      claimsMaxAge: clerk.claimsMaxAge ?? DEFAULT_CLAIMS_MAX_AGE,
     },
     scopes,
     serverScopes,

@@ -18,6 +18,11 @@ export interface Grant {
    * renewed at each refresh; the id_token and `/userinfo` answer from them without calling Clerk (SPEC §11).
    */
   claims?: Record<string, unknown>;
+  /**
+   * Seconds since the epoch when Clerk last confirmed the session alive (and minted `claims`): at `/authorize`
+   * when the code was issued, then at each refresh that asked Clerk.
+   */
+  checkedAt?: number;
   [key: string]: unknown;
 }
 

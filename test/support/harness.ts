@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { statelessMcpHandler } from '../../examples/statelessMcp.js';
 import { createClerkClient } from '@clerk/backend';
-import { createMcpIssuer, requireScopes, type McpIssuer, type McpIssuerOptions, type RequireBearerOptions, type Store } from '../../src/index.js';
+import { createMcpIssuer, requireScopes, type ClerkOptions, type McpIssuer, type McpIssuerOptions, type RequireBearerOptions, type Store } from '../../src/index.js';
 import { generateSigningKey, type PrivateJwkSet } from '../../src/keys/jwkSet.js';
 import { createClerkDouble } from '../../src/testing/clerk/double.js';
 import type { ClerkDouble } from '../../src/testing/clerk/contract.js';
@@ -42,6 +42,8 @@ export interface HarnessOptions {
   /** A path for the issuer, e.g. `/tenant` (the resource stays `/mcp` under it). */
   issuerPath?: string;
   options?: Partial<McpIssuerOptions>;
+  /** Clerk settings on top of the double's (e.g. `claimsMaxAge`). */
+  clerk?: Partial<ClerkOptions>;
   /** Express factory: the suite runs on Express 5, the smoke test passes Express 4. */
   express?: () => Express;
   /** Options of the MCP endpoint's `requireBearer()` (e.g. `toolScopes` for the step-up tests). */
@@ -91,8 +93,10 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
 
   mountSignIn(app, double, () => userId, (id) => sessionIds.push(id));
   const ownStore = opts.options?.store ? undefined : harnessStore?.();
+  const defaults = harnessIssuerOptions(double, { issuerUrl, mcpUrl, signInUrl: `${origin}/sign-in`, signingKeys });
   const issuer = await createMcpIssuer({
-    ...harnessIssuerOptions(double, { issuerUrl, mcpUrl, signInUrl: `${origin}/sign-in`, signingKeys }),
+    ...defaults,
+    clerk: { ...defaults.clerk, ...opts.clerk },
     ...(ownStore ? { store: ownStore } : {}),
     ...opts.options,
   });

@@ -144,6 +144,8 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       codeChallenge: request.codeChallenge,
       ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
       ...(claims ? { claims } : {}),
+      // When Clerk last confirmed the session: the session check (perhaps cached for a few seconds) or this mint.
+      checkedAt: ctx.now(),
     });
     ctx.logger.debug('authorization code issued', { client_id: request.client.client_id, user: user.userId, scope: request.scopes.join(' ') });
     answer(res, request, { code }, status);

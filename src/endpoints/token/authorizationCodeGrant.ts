@@ -38,6 +38,7 @@ export async function authorizationCodeGrant(ctx: IssuerContext, client: ClientR
     scopes: record.scopes,
     resource: record.resource,
     authTime: record.authTime,
+    checkedAt: record.checkedAt ?? ctx.now(),
   };
   // No Clerk call: the code is seconds old, and the identity claims were minted for a live session when it was
   // issued (SPEC §11). A code from before claims were kept (an upgrade in flight) still gets them from Clerk.

@@ -8,6 +8,7 @@
 import type { ClientRecord } from '../../clients/clientMetadata.js';
 import type { IssuerContext } from '../../context.js';
 import { OAuthError } from '../../errors/oauthError.js';
+import type { Grant } from '../../grants/grant.js';
 import { isConfiguredResource } from '../../policy/resource.js';
 import { isSubset, parseScope } from '../../policy/scope.js';
 import { identityForGrant, tokenResponse, type TokenResponse } from './tokenResponse.js';
@@ -20,6 +21,18 @@ const REASONS = {
 } as const;
 
 const invalidGrant = (reason: keyof typeof REASONS) => new OAuthError('invalid_grant', { description: REASONS[reason] });
+
+/**
+ * Whether this refresh may answer from what Clerk last confirmed, without asking again (SPEC §11: at most one Clerk
+ * call per refresh, none with webhooks while the kept claims are fresh). Only when Clerk's webhooks are mounted:
+ * they end the grant the moment its session ends, so a kept confirmation younger than `clerk.claimsMaxAge` still
+ * holds. The claims themselves must be kept when `openid` is asked for.
+ */
+function trustsKeptIdentity(ctx: IssuerContext, family: Grant, scopes: readonly string[]): boolean {
+  if (!ctx.clerkEvents.webhooks || family.checkedAt === undefined) return false;
+  if (scopes.includes('openid') && !family.claims) return false;
+  return ctx.now() - family.checkedAt < ctx.config.clerk.claimsMaxAge;
+}
 
 export async function refreshTokenGrant(ctx: IssuerContext, client: ClientRecord, form: Record<string, string>): Promise<TokenResponse> {
   if (!form.refresh_token) throw new OAuthError('invalid_request', { description: 'refresh_token is required' });
@@ -46,13 +59,20 @@ export async function refreshTokenGrant(ctx: IssuerContext, client: ClientRecord
     throw new OAuthError('invalid_target', { description: `the grant is for ${family.resource}` });
   }
 
-  // The one Clerk call of a refresh, before rotating: if Clerk is briefly unreachable the client keeps a token
-  // that still works, instead of one that was rotated for a response it never received. With `openid` it mints
-  // fresh identity claims, which the family keeps from now on.
   const scopes = requested && requested.length > 0 ? requested : family.scopes;
-  const identityClaims = await identityForGrant(ctx, family, scopes);
+  let identityClaims: Record<string, unknown> | undefined;
+  let renewed: Pick<Grant, 'claims' | 'checkedAt'> | undefined;
+  if (trustsKeptIdentity(ctx, family, scopes)) {
+    identityClaims = scopes.includes('openid') ? family.claims : undefined;
+  } else {
+    // The one Clerk call of a refresh, before rotating: if Clerk is briefly unreachable the client keeps a token
+    // that still works, instead of one that was rotated for a response it never received. With `openid` it mints
+    // fresh identity claims, which the family keeps from now on.
+    identityClaims = await identityForGrant(ctx, family, scopes);
+    renewed = { checkedAt: ctx.now(), ...(identityClaims ? { claims: identityClaims } : {}) };
+  }
 
-  const outcome = await ctx.refreshFamilies.rotate(form.refresh_token, client.client_id, ctx.now(), identityClaims);
+  const outcome = await ctx.refreshFamilies.rotate(form.refresh_token, client.client_id, ctx.now(), renewed);
   if (!outcome.ok) {
     if (outcome.reason === 'reused') ctx.logger.warn('refresh token reuse detected; grant revoked', { client_id: client.client_id, grant: family.grantId });
     throw invalidGrant(outcome.reason);
