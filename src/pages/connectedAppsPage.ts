@@ -52,7 +52,7 @@ function appItem(app: ConnectedAppsView['apps'][number], index: number, action: 
   const scopes = app.scopeDescriptions.map((s) => `<li>${escapeHtml(s.description)} <span class="muted"><code>${escapeHtml(s.name)}</code></span></li>`).join('');
   const rows: Array<[string, string]> = [
     ['Returns to', app.redirectHosts.map((h) => `<strong>${escapeHtml(h)}</strong>`).join(', ') || '<span class="muted">unknown</span>'],
-    ['Can', `<ul class="scopes">${scopes}</ul>`],
+    ['Allowed', `<ul class="scopes">${scopes}</ul>`],
     ...(app.organizations.length > 0 ? ([['Organization', app.organizations.map((o) => escapeHtml(o)).join(', ')]] as Array<[string, string]>) : []),
     ['First authorized', date(app.firstAuthorizedAt)],
     ['Last used', date(app.lastUsedAt)],
