@@ -223,4 +223,23 @@ describe('connected apps page', () => {
     assert.equal(res.headers.get('allow'), 'GET, HEAD, POST');
     assert.equal((await fetch(`${page}/other`, { redirect: 'manual' })).status, 404);
   });
+
+  it('a metadata-document client shows the host that published its identity, not "self-declared"', async () => {
+    const documentUrl = 'https://agents.example.com/clients/notes.json';
+    const document = { client_id: documentUrl, client_name: 'Notes (CIMD)', redirect_uris: [REDIRECT], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' };
+    const cimd = await startHarness({ options: { clientIdMetadataDocuments: { fetch: async () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(document) }) } } });
+    try {
+      cimd.app.use('/connected-apps', cimd.issuer.connectedApps());
+      const { browser } = await cimd.signedInBrowser();
+      const { code, verifier } = await authorize(browser, cimd.issuerUrl, cimd.mcpUrl, documentUrl);
+      assert.equal((await exchange(cimd.issuerUrl, documentUrl, code, verifier)).status, 200);
+      const html = await (await fetch(`${cimd.origin}/connected-apps`, { headers: { cookie: browser.cookieHeader() } })).text();
+      assert.ok(html.includes('<h2 id="app-0-name">Notes (CIMD)</h2>\n<p class="muted">Client identity published by <strong class="client-host">agents.example.com</strong></p>'), html);
+      assert.ok(!html.includes('gave itself'));
+      const [listed] = await cimd.issuer.grants.list({ userId: ALICE });
+      assert.deepEqual([listed.clientId, listed.clientName, listed.documentHost, listed.redirectHost], [documentUrl, 'Notes (CIMD)', 'agents.example.com', '127.0.0.1:53690']);
+    } finally {
+      await cimd.close();
+    }
+  });
 });
