@@ -3,6 +3,7 @@
  * embedded dev-only Clerk stand-in (same port, under `/__clerk`); with `CLERK_SECRET_KEY` set it runs against
  * Clerk. In your own server, import from `clerk-mcp-issuer` instead of `../src/…`.
  */
+import escapeHtml from 'escape-html';
 import express, { type Express } from 'express';
 import { clerkMiddleware, getAuth } from '@clerk/express';
 import { createMcpIssuer, consoleLogger, type ClerkOptions, type McpIssuer, type Store } from '../src/index.js';
@@ -86,9 +87,27 @@ export async function createExampleApp(config: ExampleConfig): Promise<ExampleAp
     res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless.' }, id: null });
   });
 
+  // The signed-in user's connected apps: every client holding a grant, each with a Revoke button.
+  app.use('/connected-apps', issuer.connectedApps());
+
   app.get('/', (_req, res) => {
-    res.type('text/plain').send(`clerk-mcp-issuer example\nMCP endpoint: ${mcpUrl}\nDiscovery: ${publicUrl}/.well-known/oauth-authorization-server\n`);
+    const discovery = `${publicUrl}/.well-known/oauth-authorization-server`;
+    res.format({
+      html: () => res.send(rootPage(mcpUrl, discovery)),
+      default: () => res.type('text/plain').send(`clerk-mcp-issuer example\nMCP endpoint: ${mcpUrl}\nDiscovery: ${discovery}\nConnected apps: ${publicUrl}/connected-apps\n`),
+    });
   });
 
   return { app, issuer, devClerk, mcpUrl, signInUrl: issuer.config.clerk.signInUrl, webhookUrl: webhook?.url };
+}
+
+/** The example's home page: where the MCP endpoint is, and the links a person needs. */
+function rootPage(mcpUrl: string, discovery: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>clerk-mcp-issuer example</title>
+<style>:root { color-scheme: light dark; } body { font: 16px/1.5 system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; }</style></head>
+<body><main><h1>clerk-mcp-issuer example</h1>
+<p>MCP endpoint: <code>${escapeHtml(mcpUrl)}</code></p>
+<ul><li><a href="/connected-apps">Connected apps</a>: the applications you allowed, and revoking them</li>
+<li><a href="${escapeHtml(discovery)}">Authorization server metadata</a></li></ul></main></body></html>`;
 }

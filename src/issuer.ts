@@ -23,6 +23,7 @@ import { Consents } from './grants/consent.js';
 import { GrantIndex } from './grants/grantIndex.js';
 import { grantsApi, type GrantsApi } from './grants/grantsApi.js';
 import { clerkWebhooks, type ClerkWebhooksOptions } from './webhooks/clerkWebhooks.js';
+import { connectedAppsEndpoint } from './endpoints/connectedApps/connectedAppsEndpoint.js';
 import { RefreshFamilies } from './grants/refreshFamily.js';
 import { Revocations } from './grants/revocation.js';
 import { oauthErrorHandler } from './http/errorHandler.js';
@@ -71,6 +72,11 @@ export interface McpIssuer {
   clerkWebhooks(options?: ClerkWebhooksOptions): RequestHandler;
   /** The user's grants: list them, or end a client's (for a "connected apps" page of your own). */
   grants: GrantsApi;
+  /**
+   * The connected-apps page for the signed-in Clerk user (cookie session only): the clients holding a live grant,
+   * each with a Revoke button. Mount it where you like: `app.use('/connected-apps', issuer.connectedApps())`.
+   */
+  connectedApps(): Router;
 }
 
 /** The CIMD resolver when enabled: the guarded fetcher unless one is injected. */
@@ -167,5 +173,6 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
       return handler;
     },
     grants: grantsApi(ctx),
+    connectedApps: () => connectedAppsEndpoint(ctx, grantsApi(ctx)),
   };
 }

@@ -6,8 +6,10 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1 revoking a grant ends its tokens
  */
+import type { ClientRecord } from '../clients/clientMetadata.js';
 import type { Store } from '../store/store.js';
 import { KEYS, type Grant } from './grant.js';
+import type { RefreshFamily } from './refreshFamily.js';
 import type { Revocations } from './revocation.js';
 
 /** What the index keeps of a grant: enough to list and revoke it without reading its refresh family. */
@@ -21,6 +23,28 @@ export interface IndexedGrant {
   createdAt: number;
   /** Seconds since the epoch when the last thing the grant issued expires. */
   expiresAt: number;
+  /** The client as the user saw it at consent (the connected-apps page shows it; absent on older entries). */
+  clientName?: string;
+  /** A metadata-document client's publishing host (its client_id URL's host). */
+  documentHost?: string;
+  /** Where the grant's code was sent: the redirect URI's host, or its scheme for a private-use scheme. */
+  redirectHost?: string;
+  /** The Clerk organization the grant was approved for, when it has one. */
+  orgId?: string;
+  orgName?: string;
+}
+
+/** What of the client and its redirect URI the index keeps for the connected-apps page. */
+export type IndexedClient = Pick<IndexedGrant, 'clientName' | 'documentHost' | 'redirectHost'>;
+
+/** The shown client of a grant: its name, who published its identity (CIMD), where its codes go. */
+export function indexedClient(client: ClientRecord, redirectUri: string): IndexedClient {
+  const redirect = new URL(redirectUri);
+  return {
+    ...(client.client_name !== undefined ? { clientName: client.client_name } : {}),
+    ...(client.metadata_document ? { documentHost: new URL(client.client_id).host } : {}),
+    redirectHost: redirect.host || `${redirect.protocol}//`,
+  };
 }
 
 /**
@@ -42,7 +66,7 @@ export class GrantIndex {
    * else its access token's. If its session ended or its user was deleted meanwhile (a webhook that read the
    * index just before this write), the grant is revoked at once: what it issues is dead on arrival.
    */
-  async add(grant: Grant, options: { refreshable: boolean; now: number }): Promise<void> {
+  async add(grant: Grant, options: { refreshable: boolean; now: number; client?: IndexedClient }): Promise<void> {
     const lifetime = options.refreshable ? Math.max(this.lifetimes.refreshToken, this.lifetimes.accessToken) : this.lifetimes.accessToken;
     const entry: IndexedGrant = {
       grantId: grant.grantId,
@@ -51,6 +75,9 @@ export class GrantIndex {
       authTime: grant.authTime,
       createdAt: options.now,
       expiresAt: options.now + lifetime,
+      ...options.client,
+      ...(typeof grant.orgId === 'string' ? { orgId: grant.orgId } : {}),
+      ...(typeof grant.orgName === 'string' ? { orgName: grant.orgName } : {}),
     };
     const member = JSON.stringify(entry);
     await this.store.addToSet(KEYS.grantsBySession(grant.sessionId), member, lifetime);
@@ -74,11 +101,16 @@ export class GrantIndex {
     return this.#revokeAll(KEYS.grantsByUser(userId));
   }
 
-  /** The user's grants that are neither expired nor revoked. */
-  async ofUser(userId: string): Promise<IndexedGrant[]> {
-    const live: IndexedGrant[] = [];
+  /**
+   * The user's grants that are neither expired nor revoked, each with when it was last used: its refresh
+   * family's last rotation (written by every refresh anyway), else when it was issued. No write per use.
+   */
+  async ofUser(userId: string): Promise<Array<IndexedGrant & { lastUsedAt: number }>> {
+    const live: Array<IndexedGrant & { lastUsedAt: number }> = [];
     for (const { entry } of await this.#entries(KEYS.grantsByUser(userId))) {
-      if (!(await this.revocations.isGrantRevoked(entry.grantId))) live.push(entry);
+      if (await this.revocations.isGrantRevoked(entry.grantId)) continue;
+      const family = await this.store.get<RefreshFamily>(KEYS.family(entry.grantId));
+      live.push({ ...entry, lastUsedAt: Math.max(entry.createdAt, family?.rotatedAt ?? 0) });
     }
     return live;
   }

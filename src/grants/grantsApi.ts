@@ -14,6 +14,17 @@ export interface UserGrant {
   createdAt: number;
   /** Seconds since the epoch when it ends at the latest (its refresh family, or its access token without one). */
   expiresAt: number;
+  /** Seconds since the epoch of its last refresh, else of its issuance. */
+  lastUsedAt: number;
+  /** The client's name as the user saw it at consent. */
+  clientName?: string;
+  /** A metadata-document client's publishing host. */
+  documentHost?: string;
+  /** The host (or private-use scheme) its authorization code was sent to. */
+  redirectHost?: string;
+  /** The Clerk organization it was approved for, when it has one. */
+  orgId?: string;
+  orgName?: string;
 }
 
 export interface GrantsApi {
@@ -30,9 +41,8 @@ export function grantsApi(ctx: Pick<IssuerContext, 'grantIndex' | 'consents'>): 
   return {
     async list({ userId }) {
       const grants = await ctx.grantIndex.ofUser(userId);
-      return grants
-        .sort((a, b) => a.createdAt - b.createdAt)
-        .map(({ clientId, scopes, authTime, createdAt, expiresAt }) => ({ clientId, scopes, authTime, createdAt, expiresAt }));
+      // The grant id stays internal: the host app names a grant by user and client.
+      return grants.sort((a, b) => a.createdAt - b.createdAt).map(({ grantId: _grantId, ...shown }) => shown);
     },
     async revoke({ userId, clientId }) {
       const grantsEnded = await ctx.grantIndex.endClient(userId, clientId);

@@ -38,10 +38,10 @@ const STYLE = `
     code { background: #2a3038; } button { background: #262c33; color: #e6e8eb; border-color: #3a424c; } a { color: #8fb0ff; }
   }`;
 
-/** A complete document around `body` (already escaped by the caller). */
-export function renderPage(title: string, body: string): string {
+/** A complete document around `body` (already escaped by the caller); `style` adds a page's own rules. */
+export function renderPage(title: string, body: string, style = ''): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex"><title>${title}</title><style>${STYLE}</style></head>
+<meta name="robots" content="noindex"><title>${title}</title><style>${STYLE}${style}</style></head>
 <body><main>${body}</main></body></html>`;
 }

@@ -197,8 +197,9 @@ describeWithStores('Clerk webhooks end grants', () => {
       const listed = await h.issuer.grants.list({ userId: dave });
       assert.equal(listed.length, 3);
       for (const entry of listed) {
-        assert.deepEqual(Object.keys(entry).sort(), ['authTime', 'clientId', 'createdAt', 'expiresAt', 'scopes']);
+        assert.deepEqual(Object.keys(entry).sort(), ['authTime', 'clientId', 'clientName', 'createdAt', 'expiresAt', 'lastUsedAt', 'redirectHost', 'scopes']);
         assert.deepEqual(entry.scopes, ['openid', 'profile', 'email', 'mcp:tools']);
+        assert.deepEqual([entry.clientName, entry.redirectHost, entry.lastUsedAt], ['redis test', '127.0.0.1:53690', entry.createdAt]);
         assert.ok(entry.createdAt >= before && entry.expiresAt === entry.createdAt + h.issuer.config.lifetimes.refreshToken);
       }
       assert.deepEqual(listed.map((e) => e.clientId).sort(), [a1.clientId, a1.clientId, b.clientId].sort());

@@ -10,6 +10,7 @@ import type { IssuerContext } from '../../context.js';
 import { OAuthError } from '../../errors/oauthError.js';
 import type { Grant } from '../../grants/grant.js';
 import { keepGrantClaims } from '../../grants/grantClaims.js';
+import { indexedClient } from '../../grants/grantIndex.js';
 import { pkceVerifierMatches } from '../../policy/pkce.js';
 import { isConfiguredResource } from '../../policy/resource.js';
 import { identityForGrant, tokenResponse, type TokenResponse } from './tokenResponse.js';
@@ -45,7 +46,8 @@ export async function authorizationCodeGrant(ctx: IssuerContext, client: ClientR
   const identityClaims = grant.scopes.includes('openid') ? (record.claims ?? (await identityForGrant(ctx, grant, grant.scopes))) : undefined;
   if (identityClaims) grant.claims = identityClaims; // kept with the grant: /userinfo answers from them
   await ctx.clients.keepAlive(client);
-  await ctx.grantIndex.add(grant, { refreshable: client.grant_types.includes('refresh_token'), now: ctx.now() });
+  // The index keeps the client as the user saw it and where the code went: the connected-apps page shows both.
+  await ctx.grantIndex.add(grant, { refreshable: client.grant_types.includes('refresh_token'), now: ctx.now(), client: indexedClient(client, record.redirectUri) });
   const refreshToken = client.grant_types.includes('refresh_token') ? await ctx.refreshFamilies.start(grant, ctx.now()) : undefined;
   if (!refreshToken && identityClaims) await keepGrantClaims(ctx.store, grant.grantId, identityClaims, ctx.config.lifetimes.accessToken);
   // A replay racing this exchange may revoke the grant before the family exists: the revocation marker outlives
