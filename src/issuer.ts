@@ -8,7 +8,7 @@ import { ClerkIdentity } from './clerk/clerkIdentity.js';
 import { ClientRegistry } from './clients/clientRegistry.js';
 import { ClientMetadataDocuments } from './clients/cimd/clientMetadataDocuments.js';
 import { guardedDocumentFetcher } from './clients/cimd/documentFetcher.js';
-import { resolveConfig, type McpIssuerOptions, type ResolvedConfig } from './config/options.js';
+import { ConfigurationError, resolveConfig, type McpIssuerOptions, type ResolvedConfig } from './config/options.js';
 import type { IssuerContext } from './context.js';
 import { deriveKey } from './crypto/secrets.js';
 import { authorizationEndpoint } from './endpoints/authorize/authorizeEndpoint.js';
@@ -63,6 +63,15 @@ function clientMetadataDocuments(config: ResolvedConfig): ClientMetadataDocument
 }
 
 /**
+ * The startup line naming the grant store: with several instances, a per-process store is the usual cause of
+ * "unknown client_id" and `invalid_grant` on requests that land on another instance.
+ */
+function describeStore(store: Store): string {
+  if (store instanceof MemoryStore) return 'grant store: in memory (this process only; several instances need a shared store such as RedisStore)';
+  return `grant store: ${store.constructor?.name || 'custom'}`;
+}
+
+/**
  * Creates the authorization server. Rejects with a `ConfigurationError` that says what to fix when the
  * configuration is wrong (issuer form, resource origin, missing keys or Clerk settings).
  */
@@ -78,7 +87,12 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
   const store: Store = options.store ?? new MemoryStore();
   // A networked store connects in the background; wait for it so the first requests do not answer 503. If it
   // is down at startup, start anyway: endpoints answer 503 until it is back, and recover by themselves.
-  await store.ready?.().catch((error: Error) => logger.warn('grant store not reachable at startup; answering 503 until it is', { message: error.message }));
+  // A ConfigurationError (ioredis not installed) never heals by itself: fail now rather than answer 503 forever.
+  await store.ready?.().catch((error: Error) => {
+    if (error instanceof ConfigurationError) throw error;
+    logger.warn('grant store not reachable at startup; answering 503 until it is', { message: error.message });
+  });
+  logger.info(describeStore(store));
   // A revoked grant stays revoked as long as its access tokens and its refresh family could live.
   const revocations = new Revocations(store, Math.max(config.lifetimes.accessToken, config.lifetimes.refreshToken));
   const ctx: IssuerContext = {

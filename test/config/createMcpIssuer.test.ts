@@ -3,7 +3,7 @@
  * 6, 8 and 11: the ephemeral key in production, every missing Clerk setting at once, plain-JavaScript shapes).
  */
 import assert from 'node:assert/strict';
-import { createMcpIssuer, ConfigurationError, type McpIssuerOptions } from '../../src/index.js';
+import { createMcpIssuer, ConfigurationError, MemoryStore, type McpIssuerOptions } from '../../src/index.js';
 import { testSigningKeys } from '../support/harness.js';
 
 const clerk = { secretKey: 'sk_test_x', publishableKey: 'pk_live_Y2xlcmsuZXhhbXBsZS5jb20k', signInUrl: 'https://accounts.example.com/sign-in' };
@@ -95,6 +95,16 @@ describe('createMcpIssuer() configuration checks', () => {
     const set = await testSigningKeys();
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = set.keys[0];
     await assert.rejects(createMcpIssuer(await options({ signingKeys: { keys: [pub as never] } })), /is a public key/);
+  });
+
+  it('a store that cannot work (RedisStore without ioredis) fails creation instead of answering 503 forever; the store in use is logged', async () => {
+    const missing = new ConfigurationError('RedisStore needs the ioredis package (an optional peer dependency): npm install ioredis');
+    const broken = Object.assign(new MemoryStore(), { ready: () => Promise.reject(missing) });
+    await assert.rejects(createMcpIssuer(await options({ store: broken })), (error) => error === missing);
+    const lines: string[] = [];
+    const logger = { debug() {}, warn() {}, error() {}, info: (m: string) => lines.push(m) };
+    await createMcpIssuer(await options({ logger }));
+    assert.deepEqual(lines, ['grant store: in memory (this process only; several instances need a shared store such as RedisStore)']);
   });
 
   describe('option shapes, checked at runtime for plain JavaScript', () => {
