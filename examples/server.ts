@@ -6,6 +6,8 @@
  * stand-in. MCP_SIGNING_KEYS holds the private JWK set (absent: an ephemeral dev key, refused with
  * NODE_ENV=production). CIMD_ALLOW_LOOPBACK=1 accepts client metadata documents served on loopback (dev only).
  * REDIS_URL (`redis://host:6379`) keeps grants in Redis, so several instances share them (needs `npm install ioredis`).
+ * TRUST_PROXY (Express `trust proxy`: `loopback`, a hop count, addresses) behind a reverse proxy, so rate limits
+ * count clients, not the proxy.
  */
 import { createServer } from 'node:http';
 import { RedisStore } from '../src/index.js';
@@ -48,6 +50,9 @@ try {
 } catch (error) {
   fail([(error as Error).message]);
 }
+
+const trustProxy = process.env.TRUST_PROXY;
+if (trustProxy) example.app.set('trust proxy', /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy === 'true' ? true : trustProxy);
 
 const server = createServer(example.app);
 server.once('error', (error: NodeJS.ErrnoException) => {

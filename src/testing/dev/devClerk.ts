@@ -16,8 +16,13 @@ import { signInRouter } from './signInPage.js';
 export interface DevClerkOptions {
   /** The app's public origin, e.g. `http://localhost:3000`. */
   origin: string;
-  /** Where the stand-in lives on that origin. Default `/__clerk`. */
+  /** Where the stand-in lives on that origin. Default `/__clerk`; `''` serves it at the root (standalone). */
   prefix?: string;
+  /**
+   * Standalone (its own port): the sign-in page also returns to other ports of its own host, where the MCP
+   * instances run. Its cookies reach them: cookies are scoped to the host, not the port (RFC 6265 §8.5).
+   */
+  returnToAnyPort?: boolean;
   /** Lifetime of the session cookie's token in seconds (Clerk's is 60 s, refreshed by its browser SDK). Default 8 h. */
   sessionTokenLifetime?: number;
 }
@@ -67,8 +72,8 @@ export async function createDevClerk(options: DevClerkOptions): Promise<DevClerk
   };
 
   const router = Router();
-  router.use(prefix, double.router);
-  router.use(prefix, signInRouter({ double, origin, prefix, signIn }));
+  router.use(prefix || '/', double.router);
+  router.use(prefix || '/', signInRouter({ double, origin, prefix, signIn, returnToAnyPort: options.returnToAnyPort === true }));
 
   return {
     double,

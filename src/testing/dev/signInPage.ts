@@ -14,16 +14,23 @@ interface SignInPageOptions {
   origin: string;
   prefix: string;
   signIn(userId: string): Promise<{ sessionId: string; cookie: string }>;
+  /** Also return to other ports of the same host (the standalone stand-in: its cookies reach them). */
+  returnToAnyPort?: boolean;
 }
 
 const BANNER = '<p class="error"><strong>Development sign-in.</strong> A stand-in for Clerk that runs inside this server. Not for production: anyone can sign in as anyone.</p>';
 
-/** `redirect_url` if it points at the app's own origin, else the app's root. */
-function sameOrigin(origin: string, target: unknown): string {
+/**
+ * `redirect_url` if it points at the app's own origin (or, with `anyPort`, any port of its host and scheme),
+ * else the app's root.
+ */
+function sameOrigin(origin: string, target: unknown, anyPort = false): string {
   if (typeof target !== 'string') return `${origin}/`;
   try {
     const url = new URL(target, origin);
-    return url.origin === origin ? url.href : `${origin}/`;
+    const home = new URL(origin);
+    const allowed = url.origin === origin || (anyPort && url.protocol === home.protocol && url.hostname === home.hostname);
+    return allowed ? url.href : `${origin}/`;
   } catch {
     return `${origin}/`;
   }
@@ -35,13 +42,13 @@ function setSessionCookies(res: Response, cookie: string, secure: boolean): void
   }
 }
 
-export function signInRouter({ double, origin, prefix, signIn }: SignInPageOptions): Router {
+export function signInRouter({ double, origin, prefix, signIn, returnToAnyPort = false }: SignInPageOptions): Router {
   const router = Router();
   const secure = origin.startsWith('https:');
   const form = express.urlencoded({ extended: false, limit: '4kb' });
 
   router.get('/sign-in', (req, res) => {
-    const back = sameOrigin(origin, req.query.redirect_url);
+    const back = sameOrigin(origin, req.query.redirect_url, returnToAnyPort);
     const hidden = `<input type="hidden" name="redirect_url" value="${escapeHtml(back)}">`;
     const users = [...double.users.values()]
       .map(
@@ -79,7 +86,7 @@ ${users}
       }
       const { cookie } = await signIn(userId);
       setSessionCookies(res, cookie, secure);
-      res.redirect(303, sameOrigin(origin, body.redirect_url));
+      res.redirect(303, sameOrigin(origin, body.redirect_url, returnToAnyPort));
     } catch (error) {
       next(error);
     }
@@ -97,7 +104,7 @@ ${users}
       }
     }
     for (const name of ['__session', '__client_uat']) res.append('Set-Cookie', `${name}=; Path=/; Max-Age=0; SameSite=Lax`);
-    res.redirect(303, sameOrigin(origin, (req.body as Record<string, unknown> | undefined)?.redirect_url));
+    res.redirect(303, sameOrigin(origin, (req.body as Record<string, unknown> | undefined)?.redirect_url, returnToAnyPort));
   });
 
   return router;
