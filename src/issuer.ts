@@ -23,7 +23,7 @@ import { Consents } from './grants/consent.js';
 import { RefreshFamilies } from './grants/refreshFamily.js';
 import { Revocations } from './grants/revocation.js';
 import { oauthErrorHandler } from './http/errorHandler.js';
-import { generateSigningKey, loadSigningKeys } from './keys/jwkSet.js';
+import { generateSigningKey, KeySetError, loadSigningKeys } from './keys/jwkSet.js';
 import { consoleLogger } from './logging/logger.js';
 import { MemoryStore } from './store/memory.js';
 import type { Store } from './store/store.js';
@@ -83,7 +83,11 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     signingKeys = { keys: [await generateSigningKey('RS256')] };
     logger.warn('dev mode: signing with an ephemeral key; tokens stop verifying on restart. Set signingKeys for anything real.');
   }
-  const keys = new TokenKeys(await loadSigningKeys(signingKeys));
+  // A bad key set is a configuration error like any other (same type, same prefix); its message never echoes key material.
+  const loaded = await loadSigningKeys(signingKeys).catch((error: unknown) => {
+    throw error instanceof KeySetError ? new ConfigurationError(error.message) : error;
+  });
+  const keys = new TokenKeys(loaded);
   const store: Store = options.store ?? new MemoryStore();
   // A networked store connects in the background; wait for it so the first requests do not answer 503. If it
   // is down at startup, start anyway: endpoints answer 503 until it is back, and recover by themselves.

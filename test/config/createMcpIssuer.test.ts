@@ -91,10 +91,11 @@ describe('createMcpIssuer() configuration checks', () => {
     }
   });
 
-  it('refuses a private JWK set that holds a public key only', async () => {
+  it('refuses a private JWK set that holds a public key only, as a ConfigurationError', async () => {
     const set = await testSigningKeys();
     const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = set.keys[0];
-    await assert.rejects(createMcpIssuer(await options({ signingKeys: { keys: [pub as never] } })), /is a public key/);
+    await rejectsWith({ signingKeys: { keys: [pub as never] } }, /^clerk-mcp-issuer: signing keys: key #0 \(kid "[^"]+"\) is a public key/);
+    await rejectsWith({ signingKeys: '{not json' }, /^clerk-mcp-issuer: signing keys: not valid JSON; expected a private JWK set/);
   });
 
   it('a store that cannot work (RedisStore without ioredis) fails creation instead of answering 503 forever; the store in use is logged', async () => {
