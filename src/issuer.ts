@@ -8,7 +8,7 @@ import { ClerkIdentity, ClerkSessionEndedError } from './clerk/clerkIdentity.js'
 import { ClientRegistry } from './clients/clientRegistry.js';
 import { ClientMetadataDocuments } from './clients/cimd/clientMetadataDocuments.js';
 import { guardedDocumentFetcher } from './clients/cimd/documentFetcher.js';
-import { resolveConfig, type McpIssuerOptions, type ResolvedConfig } from './config/options.js';
+import { ConfigurationError, resolveConfig, type McpIssuerOptions, type ResolvedConfig } from './config/options.js';
 import type { IssuerContext } from './context.js';
 import { deriveKey } from './crypto/secrets.js';
 import { authorizationEndpoint } from './endpoints/authorize/authorizeEndpoint.js';
@@ -27,7 +27,7 @@ import { connectedAppsEndpoint } from './endpoints/connectedApps/connectedAppsEn
 import { RefreshFamilies } from './grants/refreshFamily.js';
 import { Revocations } from './grants/revocation.js';
 import { oauthErrorHandler } from './http/errorHandler.js';
-import { generateSigningKey, loadSigningKeys } from './keys/jwkSet.js';
+import { generateSigningKey, KeySetError, loadSigningKeys } from './keys/jwkSet.js';
 import { consoleLogger } from './logging/logger.js';
 import { MemoryStore } from './store/memory.js';
 import type { Store } from './store/store.js';
@@ -88,6 +88,15 @@ function clientMetadataDocuments(config: ResolvedConfig): ClientMetadataDocument
 }
 
 /**
+ * The startup line naming the grant store: with several instances, a per-process store is the usual cause of
+ * "unknown client_id" and `invalid_grant` on requests that land on another instance.
+ */
+function describeStore(store: Store): string {
+  if (store instanceof MemoryStore) return 'grant store: in memory (this process only; several instances need a shared store such as RedisStore)';
+  return `grant store: ${store.constructor?.name || 'custom'}`;
+}
+
+/**
  * Creates the authorization server. Rejects with a `ConfigurationError` that says what to fix when the
  * configuration is wrong (issuer form, resource origin, missing keys or Clerk settings).
  */
@@ -99,11 +108,20 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
     signingKeys = { keys: [await generateSigningKey('RS256')] };
     logger.warn('dev mode: signing with an ephemeral key; tokens stop verifying on restart. Set signingKeys for anything real.');
   }
-  const keys = new TokenKeys(await loadSigningKeys(signingKeys));
+  // A bad key set is a configuration error like any other (same type, same prefix); its message never echoes key material.
+  const loaded = await loadSigningKeys(signingKeys).catch((error: unknown) => {
+    throw error instanceof KeySetError ? new ConfigurationError(error.message) : error;
+  });
+  const keys = new TokenKeys(loaded);
   const store: Store = options.store ?? new MemoryStore();
   // A networked store connects in the background; wait for it so the first requests do not answer 503. If it
   // is down at startup, start anyway: endpoints answer 503 until it is back, and recover by themselves.
-  await store.ready?.().catch((error: Error) => logger.warn('grant store not reachable at startup; answering 503 until it is', { message: error.message }));
+  // A ConfigurationError (ioredis not installed) never heals by itself: fail now rather than answer 503 forever.
+  await store.ready?.().catch((error: Error) => {
+    if (error instanceof ConfigurationError) throw error;
+    logger.warn('grant store not reachable at startup; answering 503 until it is', { message: error.message });
+  });
+  logger.info(describeStore(store));
   // A revoked grant stays revoked as long as its access tokens and its refresh family could live.
   const revocations = new Revocations(store, Math.max(config.lifetimes.accessToken, config.lifetimes.refreshToken));
   const ctx: IssuerContext = {

@@ -14,24 +14,40 @@ const HINTS: Record<number, string> = {
   422: 'Clerk rejected the template; fix the file named above and run again',
 };
 
-/** A {@link CliError} (exit code 1) for a Clerk API error, or `undefined` when `error` is something else. */
-export function clerkApiFailure(error: unknown, apiUrl: string, doing: string): CliError | undefined {
+/** True for `@clerk/backend`'s report of a request that got no HTTP answer (no status). */
+export function isNetworkFailure(error: unknown): boolean {
+  return isClerkAPIResponseError(error) && error.status === undefined;
+}
+
+/** The same text twice (Clerk often sends `long_message` equal to `message`, give or take a full stop) is said once. */
+function sameText(a: string, b: string): boolean {
+  const norm = (t: string) => t.trim().replace(/[.\s]+$/, '').toLowerCase();
+  return norm(a) === norm(b) || norm(b).includes(norm(a));
+}
+
+/**
+ * A {@link CliError} (exit code 1) for a Clerk API error, or `undefined` when `error` is something else.
+ * `unreachable` is the cause of a network failure (see `networkCause.ts`), when known.
+ */
+export function clerkApiFailure(error: unknown, apiUrl: string, doing: string, unreachable?: string): CliError | undefined {
   if (!isClerkAPIResponseError(error)) return undefined;
   const first = error.errors[0];
   const status = error.status as number | undefined;
   const code = first?.code ?? 'unknown';
   // `@clerk/backend` reports a network failure as code `unexpected_error` without a status.
   if (status === undefined) {
-    return new CliError(EXIT.CLERK_API, `cannot reach Clerk at ${apiUrl} while ${doing}: ${first?.message ?? error.message}`, {
+    return new CliError(EXIT.CLERK_API, `cannot reach Clerk at ${apiUrl} while ${doing}: ${unreachable ?? first?.message ?? error.message}`, {
       code: 'ERR_CLERK_UNREACHABLE',
-      details: { apiUrl, clerk: { code, message: first?.message ?? error.message } },
+      details: { apiUrl, clerk: { code, message: first?.message ?? error.message }, ...(unreachable ? { cause: unreachable } : {}) },
       cause: error,
     });
   }
-  const detail = first?.longMessage && first.longMessage !== first.message ? `${first.message}: ${first.longMessage}` : (first?.message ?? error.message);
-  const hint = HINTS[status] ? ` (${HINTS[status]})` : '';
+  const message = first?.message ?? error.message;
+  const detail = first?.longMessage && !sameText(message, first.longMessage) ? `${message}: ${first.longMessage}` : (first?.longMessage ?? message);
+  // Our hint only where Clerk's own words do not already give it (its 401 already says to check the secret key).
+  const hint = HINTS[status] && !(status === 401 && /secret key/i.test(detail)) ? ` (${HINTS[status]})` : '';
   const trace = error.clerkTraceId ? ` [clerk trace ${error.clerkTraceId}]` : '';
-  return new CliError(EXIT.CLERK_API, `Clerk API error while ${doing}: ${status} ${code}: ${detail}${hint}${trace}`, {
+  return new CliError(EXIT.CLERK_API, `Clerk API error at ${apiUrl} while ${doing}: ${status} ${code}: ${detail}${hint}${trace}`, {
     code: 'ERR_CLERK_API',
     details: {
       clerk: {

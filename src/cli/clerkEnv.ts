@@ -17,18 +17,34 @@ export interface ClerkConnection {
   apiUrl: string;
 }
 
-/** Builds the client, or fails with exit code 64 and what to set when the secret key is missing. */
+/** Clerk's secret keys: `sk_test_…` (development instances) or `sk_live_…` (production). */
+const SECRET_KEY_FORM = /^sk_(test|live)_[A-Za-z0-9_-]+$/;
+
+/**
+ * Builds the client, or fails with exit code 64 and what to set when a setting is missing or malformed. Checked
+ * before any request: a key that cannot be Clerk's is never sent anywhere.
+ */
 export function clerkFromEnv(env: NodeJS.ProcessEnv = process.env): ClerkConnection {
   const secretKey = env.CLERK_SECRET_KEY || '';
   const apiUrl = env.CLERK_API_URL || DEFAULT_CLERK_API_URL;
   const apiVersion = env.CLERK_API_VERSION || 'v1';
+  const usage = (message: string, code: string) => new CliError(EXIT.USAGE, message, { code });
   if (!secretKey) {
-    throw new CliError(
-      EXIT.USAGE,
+    throw usage(
       'CLERK_SECRET_KEY is not set. Copy the secret key (sk_test_… or sk_live_…) of your instance from the Clerk ' +
         'Dashboard → API keys, and run: CLERK_SECRET_KEY=sk_… clerk-mcp-issuer provision',
-      { code: 'ERR_MISSING_SECRET_KEY' },
+      'ERR_MISSING_SECRET_KEY',
     );
+  }
+  if (!SECRET_KEY_FORM.test(secretKey)) {
+    // Never echo the value: it may be a real secret pasted into the wrong variable.
+    throw usage(
+      `CLERK_SECRET_KEY is not a Clerk secret key (sk_test_… or sk_live_…)${secretKey.startsWith('pk_') ? '; it holds a publishable key (pk_…)' : ''}; copy the secret key from the Clerk Dashboard → API keys`,
+      'ERR_INVALID_SECRET_KEY',
+    );
+  }
+  if (!URL.canParse(apiUrl) || !['http:', 'https:'].includes(new URL(apiUrl).protocol)) {
+    throw usage(`CLERK_API_URL "${apiUrl}" is not an http(s) URL; use the Backend API origin, e.g. ${DEFAULT_CLERK_API_URL} (or unset it)`, 'ERR_INVALID_API_URL');
   }
   return { client: createClerkClient({ secretKey, apiUrl, apiVersion }), apiUrl };
 }

@@ -13,7 +13,8 @@ import { type AppliedTemplate, applyPlan, listAllTemplates } from '../templates/
 import { planHasChanges, planTemplates, type TemplatePlan } from '../templates/diff.js';
 import { defaultTemplatesDir, loadTemplates, templateFilesIn } from '../templates/load.js';
 import { idTokenPreview, type IdTokenPreview } from '../templates/preview.js';
-import { clerkApiFailure } from './clerkApiError.js';
+import { clerkApiFailure, isNetworkFailure } from './clerkApiError.js';
+import { networkCause } from './networkCause.js';
 import { clerkFromEnv, type ClerkConnection } from './clerkEnv.js';
 import { CliError, EXIT, EXIT_CODE_HELP } from './exitCodes.js';
 import { renderIssues, renderPlan, renderPreview, renderSummary } from './renderPlan.js';
@@ -147,12 +148,13 @@ async function verify(
   return previews;
 }
 
-/** Runs a Clerk call and reports its failure with Clerk's status, code and message (exit code 1). */
+/** Runs a Clerk call and reports its failure with Clerk's status, code and message, or the network cause (exit code 1). */
 async function clerkCall<T>(clerk: ClerkConnection, doing: string | (() => string), call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw clerkApiFailure(error, clerk.apiUrl, typeof doing === 'function' ? doing() : doing) ?? error;
+    const unreachable = isNetworkFailure(error) ? await networkCause(clerk.apiUrl) : undefined;
+    throw clerkApiFailure(error, clerk.apiUrl, typeof doing === 'function' ? doing() : doing, unreachable) ?? error;
   }
 }
 

@@ -7,6 +7,7 @@ import type { PrivateJwkSet } from '../keys/jwkSet.js';
 import type { Store } from '../store/store.js';
 import type { DocumentFetcher } from '../clients/cimd/documentFetcher.js';
 import { IssuerUrls, parseIssuer, parseResource } from './issuerUrls.js';
+import { boolean, checkSection, fn, literal, object, oneOf, nonNegativeInteger, positiveInteger, recordOf, section, string, stringArray, url, type Section, type Shape } from './optionShapes.js';
 
 /** What the kit logs through. Every line is already free of tokens, codes, secrets and cookies. */
 export interface Logger {
@@ -105,6 +106,57 @@ export interface McpIssuerOptions {
   logger?: Logger;
 }
 
+const rateLimitSetting: Shape = oneOf(
+  'false or { windowMs, limit, keyGenerator }',
+  literal(false),
+  section({ windowMs: positiveInteger, limit: oneOf('a positive integer or a function', positiveInteger, fn), keyGenerator: fn }),
+);
+const logger = (value: unknown, path: string) =>
+  ['debug', 'info', 'warn', 'error'].every((level) => typeof (value as Record<string, unknown> | null)?.[level] === 'function')
+    ? []
+    : [`${path} must be an object with debug, info, warn and error functions`];
+
+/**
+ * The runtime shape of every option, checked by {@link resolveConfig} (plain JavaScript has no compiler to catch
+ * `scopes: ['mcp:tools']` or `lifetime: {…}`). Adding an option: its field in {@link McpIssuerOptions} and its line
+ * here; an option missing here is refused as unknown.
+ */
+export const OPTION_SHAPES: Section = {
+  issuer: url,
+  resource: url,
+  signingKeys: oneOf('a private JWK set (object or JSON text)', object, string),
+  dev: boolean,
+  clerk: section({
+    secretKey: string,
+    publishableKey: string,
+    jwtKey: string,
+    apiUrl: string,
+    signInUrl: string,
+    jwtTemplate: string,
+    authorizedParties: stringArray,
+    claimsMaxAge: nonNegativeInteger,
+  }),
+  store: object,
+  scopes: recordOf(string, `{ "mcp:tools": "Use the tools" } (scope → description)`),
+  defaultScopes: stringArray,
+  lifetimes: section({
+    authorizationCode: positiveInteger,
+    accessToken: positiveInteger,
+    idToken: positiveInteger,
+    refreshToken: positiveInteger,
+    refreshReuseGrace: positiveInteger,
+    registeredClient: positiveInteger,
+  }),
+  resourceName: string,
+  clientIdMetadataDocuments: oneOf(
+    'false or { fetch, allowLoopback, maxBytes, timeoutMs, ca }',
+    literal(false),
+    section({ fetch: fn, allowLoopback: boolean, maxBytes: positiveInteger, timeoutMs: positiveInteger, ca: oneOf('a PEM string or an array of them', string, stringArray) }),
+  ),
+  rateLimit: section({ register: rateLimitSetting, token: rateLimitSetting, authorize: rateLimitSetting, store: fn }),
+  logger,
+};
+
 /** The OIDC scopes every instance supports besides the server's own. */
 export const OIDC_SCOPES: Record<string, string> = {
   openid: 'Sign you in with your account',
@@ -154,6 +206,8 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/; // RFC 6749 §3.3 scope-token
 /** Checks and normalises the options. Throws {@link ConfigurationError}. */
 export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
   if (!options || typeof options !== 'object') throw new ConfigurationError('options are required');
+  const problems = checkSection(OPTION_SHAPES, options as unknown as Record<string, unknown>);
+  if (problems.length > 0) throw new ConfigurationError(`invalid options: ${problems.join('; ')}`);
   const issuer = parseIssuer(options.issuer, ConfigurationError);
   const resource = parseResource(options.resource, issuer, ConfigurationError);
   const urls = new IssuerUrls(issuer, resource);
@@ -161,18 +215,17 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
 
   const clerk = options.clerk ?? {};
   const secretKey = clerk.secretKey ?? env.CLERK_SECRET_KEY;
-  if (!secretKey) {
-    throw new ConfigurationError('missing Clerk secret key: set clerk.secretKey or CLERK_SECRET_KEY (Clerk dashboard → API keys)');
-  }
   const publishableKey = clerk.publishableKey ?? env.CLERK_PUBLISHABLE_KEY;
-  if (!publishableKey) {
-    throw new ConfigurationError('missing Clerk publishable key: set clerk.publishableKey or CLERK_PUBLISHABLE_KEY');
-  }
   const signInUrl = clerk.signInUrl ?? env.CLERK_SIGN_IN_URL;
-  if (!signInUrl) {
-    throw new ConfigurationError(
-      'missing Clerk sign-in URL: set clerk.signInUrl or CLERK_SIGN_IN_URL (your sign-in page, or the Account Portal https://accounts.<your-domain>/sign-in)',
-    );
+  // Every missing setting at once: one restart per missing variable is a slow way to learn the list.
+  const missing = [
+    !secretKey && 'the secret key: set clerk.secretKey or CLERK_SECRET_KEY (Clerk Dashboard → API keys)',
+    !publishableKey && 'the publishable key: set clerk.publishableKey or CLERK_PUBLISHABLE_KEY (Clerk Dashboard → API keys)',
+    !signInUrl &&
+      'the sign-in URL: set clerk.signInUrl or CLERK_SIGN_IN_URL (your sign-in page, or the Account Portal https://accounts.<your-domain>/sign-in)',
+  ].filter((line): line is string => typeof line === 'string');
+  if (missing.length > 0 || !secretKey || !publishableKey || !signInUrl) {
+    throw new ConfigurationError(`missing Clerk setting${missing.length === 1 ? '' : 's'}: ${missing.join('; ')}`);
   }
   try {
     new URL(signInUrl, issuer);
@@ -180,10 +233,18 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
     throw new ConfigurationError(`clerk.signInUrl "${signInUrl}" is not a URL`);
   }
 
-  if (!dev && options.signingKeys === undefined) {
-    throw new ConfigurationError(
-      'missing signing keys: set signingKeys to a private JWK set (run `npx clerk-mcp-issuer keys generate`), or dev: true for an ephemeral key in development',
-    );
+  if (options.signingKeys === undefined) {
+    if (!dev) {
+      throw new ConfigurationError(
+        'missing signing keys: set signingKeys to a private JWK set (run `npx clerk-mcp-issuer keys generate`), or dev: true for an ephemeral key in development',
+      );
+    }
+    // An ephemeral key dies with the process and differs per instance: every token stops verifying on restart.
+    if (env.NODE_ENV === 'production') {
+      throw new ConfigurationError(
+        'the ephemeral dev signing key is refused with NODE_ENV=production: set signingKeys to a private JWK set (run `npx clerk-mcp-issuer keys generate` and keep its output in a secret)',
+      );
+    }
   }
 
   const serverScopes = Object.keys(options.scopes ?? {});
@@ -203,10 +264,6 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
   if (lifetimes.authorizationCode > 600) throw new ConfigurationError('lifetimes.authorizationCode must be at most 600 seconds (SPEC §5)');
   if (lifetimes.registeredClient < lifetimes.refreshToken) {
     throw new ConfigurationError('lifetimes.registeredClient must be at least lifetimes.refreshToken: a client must outlive its refresh tokens');
-  }
-
-  if (clerk.claimsMaxAge !== undefined && (!Number.isInteger(clerk.claimsMaxAge) || clerk.claimsMaxAge < 0)) {
-    throw new ConfigurationError('clerk.claimsMaxAge must be a non-negative integer of seconds (0: every refresh asks Clerk)');
   }
 
   const cimd = options.clientIdMetadataDocuments ?? {};

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createClerkClient } from '@clerk/backend';
 import { createClerkDouble } from '../../src/testing/clerk/double.js';
 import type { ClerkDouble } from '../../src/testing/clerk/contract.js';
+import { freePort } from '../support/exampleProcess.js';
 import { REPO_ROOT, runCli, type CliRun } from './runCli.js';
 
 const DEFAULT_TEMPLATE = path.join(REPO_ROOT, 'clerk-templates', 'mcp-id-token.json');
@@ -132,11 +133,16 @@ describe('clerk-mcp-issuer provision (against the Clerk double)', function () {
     assert.deepEqual(clerk.requests, []);
   });
 
-  it('a wrong secret key - exit 1 with Clerk\'s 401 code and message', async () => {
+  it('a wrong secret key - exit 1 with Clerk\'s 401 code and message, said once', async () => {
     const run = await provision([], { CLERK_SECRET_KEY: 'sk_test_not_this_instance' });
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /Clerk API error while listing JWT templates: 401 clerk_key_invalid: /);
-    assert.match(run.stderr, /check CLERK_SECRET_KEY/);
+    assert.match(
+      run.stderr,
+      new RegExp(
+        `^clerk-mcp-issuer: Clerk API error at ${server.url.replace(/[.]/g, '\\.')} while listing JWT templates: 401 clerk_key_invalid: ` +
+          'The provided Clerk Secret Key is invalid\\. Make sure that your Clerk Secret Key is correct\\. \\[clerk trace \\w+\\]\\n$',
+      ),
+    );
     assert.deepEqual(writesSince(0), []);
   });
 
@@ -168,7 +174,8 @@ describe('clerk-mcp-issuer provision (against the Clerk double)', function () {
     clerk.failNextRequest({ status: 422, code: 'form_param_value_invalid', message: 'is invalid', longMessage: 'claims is invalid', meta: { param_name: 'claims' } });
     const run = await provision(['--template', await variant('rejected', { email: '{{user.primary_email_address}} ' })]);
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /writing JWT templates \(nothing was written\): 422 form_param_value_invalid: is invalid: claims is invalid/);
+    // Clerk's message ("is invalid") is part of its long message: said once.
+    assert.match(run.stderr, /writing JWT templates \(nothing was written\): 422 form_param_value_invalid: claims is invalid \(Clerk rejected the template/);
     assert.equal(clerk.requests.at(-1)?.method, 'PATCH');
     assert.equal(clerk.requests.at(-1)?.status, 422);
   });
@@ -225,10 +232,41 @@ describe('clerk-mcp-issuer provision (against the Clerk double)', function () {
     assert.deepEqual(clerk.requests, []);
   });
 
-  it('Clerk unreachable - exit 1 naming the API URL', async () => {
-    const run = await provision([], { CLERK_API_URL: 'http://127.0.0.1:9' });
-    assert.equal(run.code, 1);
-    assert.match(run.stderr, /cannot reach Clerk at http:\/\/127\.0\.0\.1:9 while listing JWT templates/);
+  it('Clerk unreachable - exit 1, one line naming the API URL and the cause (refused, DNS, TLS)', async () => {
+    const closed = await freePort();
+    const refused = await provision([], { CLERK_API_URL: `http://127.0.0.1:${closed}` });
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.stderr,
+      `clerk-mcp-issuer: cannot reach Clerk at http://127.0.0.1:${closed} while listing JWT templates: connection refused (ECONNREFUSED): nothing listens at 127.0.0.1:${closed}\n`,
+    );
+    // The issue's own example: port 9 is one fetch never connects to; "fetch failed" alone hid that.
+    const badPort = await provision([], { CLERK_API_URL: 'http://127.0.0.1:9' });
+    assert.equal(badPort.stderr, 'clerk-mcp-issuer: cannot reach Clerk at http://127.0.0.1:9 while listing JWT templates: port 9 is blocked by fetch (a "bad port" of the Fetch standard); use another port\n');
+    const dns = await provision([], { CLERK_API_URL: 'http://nonexistent.invalid' });
+    assert.equal(dns.code, 1);
+    assert.match(dns.stderr, /^clerk-mcp-issuer: cannot reach Clerk at http:\/\/nonexistent\.invalid while listing JWT templates: DNS lookup of nonexistent\.invalid failed \((ENOTFOUND|EAI_AGAIN)\): check the host name\n$/);
+    // https to a plain-http server: the TLS handshake fails.
+    const tlsUrl = server.url.replace('http:', 'https:');
+    const tls = await provision([], { CLERK_API_URL: tlsUrl });
+    assert.equal(tls.code, 1);
+    assert.match(tls.stderr, new RegExp(`^clerk-mcp-issuer: cannot reach Clerk at ${tlsUrl.replace(/[.]/g, '\\.')} while listing JWT templates: TLS failure \\(ERR_SSL_\\w+: [^)]+\\) talking https to 127\\.0\\.0\\.1:\\d+\\n$`));
+  });
+
+  it('a malformed CLERK_API_URL - exit 64 with one line, no stack, nothing sent', async () => {
+    const run = await provision([], { CLERK_API_URL: '127.0.0.1:9' });
+    assert.equal(run.code, 64);
+    assert.equal(run.stderr, 'clerk-mcp-issuer: CLERK_API_URL "127.0.0.1:9" is not an http(s) URL; use the Backend API origin, e.g. https://api.clerk.com (or unset it)\n');
+  });
+
+  it('a CLERK_SECRET_KEY not in Clerk\'s sk_test_/sk_live_ form - exit 64 before any request, the value never echoed', async () => {
+    for (const key of ['foo', 'pk_live_Y2xlcmsuZXhhbXBsZS5jb20k', 'sk_prod_abc', `${clerk.secretKey} `]) {
+      const run = await provision([], { CLERK_SECRET_KEY: key });
+      assert.equal(run.code, 64, run.stderr);
+      assert.match(run.stderr, /^clerk-mcp-issuer: CLERK_SECRET_KEY is not a Clerk secret key \(sk_test_… or sk_live_…\)(; it holds a publishable key \(pk_…\))?; copy the secret key from the Clerk Dashboard → API keys\n$/);
+      assert.ok(!run.stderr.includes(key.trim()), 'the key is not echoed');
+    }
+    assert.deepEqual(clerk.requests, []);
   });
 
   it('usage errors - exit 64: unknown flag, --verify without --session or issuer, --verify with --dry-run', async () => {

@@ -10,12 +10,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { UnauthorizedError, type OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { once } from 'node:events';
+import { createClerkDouble } from '../../src/testing/clerk/double.js';
 import { DevClerkInProductionError } from '../../src/testing/index.js';
 import { freePort, startExampleProcess, type ExampleProcess } from '../support/exampleProcess.js';
 import { InMemoryOAuthProvider } from '../support/mcpOAuthProvider.js';
 import { UserAgent } from '../support/userAgent.js';
 
 const DEV_KEY_WARNING = '[clerk-mcp-issuer] warn dev mode: signing with an ephemeral key; tokens stop verifying on restart. Set signingKeys for anything real.';
+const MEMORY_STORE_LINE = '[clerk-mcp-issuer] info grant store: in memory (this process only; several instances need a shared store such as RedisStore)';
 
 /** The tool's one text content, parsed. */
 async function callTool(client: Client, name: string): Promise<Record<string, unknown>> {
@@ -118,8 +121,9 @@ describe('npm start: the example as the README runs it', () => {
     assert.deepEqual(await example.exited(), { code: null, signal: 'SIGINT' });
     await example.groupGone();
     // The kit's own log lines only (the flow above logged its registration and token issue at info): no error, no trace.
-    const [first, ...rest] = example.stderr().trimEnd().split('\n');
+    const [first, second, ...rest] = example.stderr().trimEnd().split('\n');
     assert.equal(first, DEV_KEY_WARNING);
+    assert.equal(second, MEMORY_STORE_LINE);
     for (const line of rest) assert.match(line, /^\[clerk-mcp-issuer\] info (client registered|tokens issued) \{/);
     assert.equal(await portIsFree(port), true);
   });
@@ -136,13 +140,72 @@ describe('the example process on its own', () => {
     await example.waitForStdout('Ctrl-C stops.');
     example.interrupt();
     assert.deepEqual(await example.exited(), { code: 0, signal: null });
-    assert.equal(example.stderr(), `${DEV_KEY_WARNING}\n`);
+    assert.equal(example.stderr(), `${DEV_KEY_WARNING}\n${MEMORY_STORE_LINE}\n`);
   });
 
   it('NODE_ENV=production without Clerk keys: npm start exits 1 with the stand-in’s refusal and serves nothing', async () => {
     example = startExampleProcess('npm', ['start'], { PORT: String(await freePort()), NODE_ENV: 'production' });
     assert.deepEqual(await example.exited(), { code: 1, signal: null });
     assert.ok(example.stderr().split('\n').includes(new DevClerkInProductionError().message), example.stderr());
+    assert.doesNotMatch(example.stdout(), /is running/);
+  });
+
+  it('NODE_ENV=production with Clerk settings but no MCP_SIGNING_KEYS: exits 1 naming MCP_SIGNING_KEYS and the command that makes a set', async () => {
+    const clerk = await createClerkDouble();
+    example = startExampleProcess(process.execPath, ['--import', 'tsx', 'examples/server.ts'], {
+      PORT: String(await freePort()),
+      NODE_ENV: 'production',
+      CLERK_SECRET_KEY: clerk.secretKey,
+      CLERK_PUBLISHABLE_KEY: clerk.publishableKey,
+      CLERK_JWT_KEY: clerk.jwtKey,
+      CLERK_SIGN_IN_URL: 'https://accounts.example.com/sign-in',
+    });
+    assert.deepEqual(await example.exited(), { code: 1, signal: null });
+    assert.equal(
+      example.stderr(),
+      'clerk-mcp-issuer: MCP_SIGNING_KEYS is not set: the ephemeral dev signing key is refused with NODE_ENV=production; generate a set with `npx clerk-mcp-issuer keys generate` and put it in MCP_SIGNING_KEYS\n',
+    );
+    assert.equal(example.stdout(), '');
+  });
+
+  it('a busy port: npm start fails (non-zero) with one line naming the port and PORT=, and prints no banner', async () => {
+    const taken = createServer();
+    taken.listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const { port: busy } = taken.address() as { port: number };
+    try {
+      example = startExampleProcess('npm', ['start', '--silent'], { PORT: String(busy) });
+      const exit = await example.exited();
+      assert.notEqual(exit.code, 0);
+      assert.deepEqual(
+        example.stderr().split('\n').filter((line) => line && !line.startsWith('[clerk-mcp-issuer]')),
+        [`clerk-mcp-issuer example: port ${busy} on 127.0.0.1 is already in use (EADDRINUSE); stop what runs there or choose another port with PORT=…`],
+      );
+      assert.doesNotMatch(example.stdout(), /is running/);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('PUBLIC_URL with a trailing slash and another port: no "//" in printed URLs; the banner says where it listens too', async () => {
+    const port = await freePort();
+    example = startExampleProcess(process.execPath, ['--import', 'tsx', 'examples/server.ts'], { PORT: String(port), PUBLIC_URL: 'http://127.0.0.1:8443/' });
+    const out = await example.waitForStdout('Ctrl-C stops.');
+    assert.match(out, /^ {2}Discovery: {3}http:\/\/127\.0\.0\.1:8443\/\.well-known\/oauth-authorization-server$/m);
+    assert.match(out, /^ {2}MCP URL: {5}http:\/\/127\.0\.0\.1:8443\/mcp$/m);
+    assert.ok(out.includes(`  Listening:   http://127.0.0.1:${port} (public URL http://127.0.0.1:8443)\n`), out);
+    assert.doesNotMatch(out, /[^:]\/\//);
+    const metadata = (await (await fetch(`http://127.0.0.1:${port}/.well-known/oauth-authorization-server`)).json()) as { issuer: string };
+    assert.equal(metadata.issuer, 'http://127.0.0.1:8443');
+  });
+
+  it('REDIS_URL without ioredis installed: exits 1 at startup naming `npm install ioredis` (not 503 forever)', async () => {
+    example = startExampleProcess(process.execPath, ['--import', 'tsx', '--import', './test/support/withoutIoredis.mjs', 'examples/server.ts'], {
+      PORT: String(await freePort()),
+      REDIS_URL: 'redis://127.0.0.1:6379',
+    });
+    assert.deepEqual(await example.exited(), { code: 1, signal: null });
+    assert.match(example.stderr(), /^clerk-mcp-issuer: RedisStore needs the ioredis package \(an optional peer dependency\): npm install ioredis \(Cannot find package 'ioredis'/m);
     assert.doesNotMatch(example.stdout(), /is running/);
   });
 });

@@ -17,8 +17,13 @@ import { sessionWebhookSender, type DevWebhookOptions } from './webhookSender.js
 export interface DevClerkOptions {
   /** The app's public origin, e.g. `http://localhost:3000`. */
   origin: string;
-  /** Where the stand-in lives on that origin. Default `/__clerk`. */
+  /** Where the stand-in lives on that origin. Default `/__clerk`; `''` serves it at the root (standalone). */
   prefix?: string;
+  /**
+   * Standalone (its own port): the sign-in page also returns to other ports of its own host, where the MCP
+   * instances run. Its cookies reach them: cookies are scoped to the host, not the port (RFC 6265 §8.5).
+   */
+  returnToAnyPort?: boolean;
   /** Lifetime of the session cookie's token in seconds (Clerk's is 60 s, refreshed by its browser SDK). Default 8 h. */
   sessionTokenLifetime?: number;
   /**
@@ -73,7 +78,7 @@ export async function createDevClerk(options: DevClerkOptions): Promise<DevClerk
   };
 
   const router = Router();
-  router.use(prefix, double.router);
+  router.use(prefix || '/', double.router);
   const sendWebhook = options.webhook ? sessionWebhookSender(options.webhook) : undefined;
   const sessionEnded = sendWebhook
     ? async (sessionId: string) => {
@@ -82,7 +87,10 @@ export async function createDevClerk(options: DevClerkOptions): Promise<DevClerk
         if (status < 200 || status > 299) process.emitWarning(`dev Clerk stand-in: the session.ended webhook was not accepted (${status || 'unreachable'})`);
       }
     : undefined;
-  router.use(prefix, signInRouter({ double, origin, prefix, signIn, sessionEnded }));
+  // Standalone, the sign-in page also returns to the other ports of its host, where the MCP instances run.
+  const home = new URL(origin);
+  const allowRedirect = options.returnToAnyPort === true ? (url: URL) => url.protocol === home.protocol && url.hostname === home.hostname : undefined;
+  router.use(prefix || '/', signInRouter({ double, origin, prefix, signIn, sessionEnded, allowRedirect }));
 
   return {
     double,

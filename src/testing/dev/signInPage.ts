@@ -128,7 +128,7 @@ ${users}
     }
     if (ended) await sessionEnded?.(ended);
     for (const name of ['__session', '__client_uat']) res.append('Set-Cookie', `${name}=; Path=/; Max-Age=0; SameSite=Lax`);
-    res.redirect(303, sameOrigin(origin, (req.body as Record<string, unknown> | undefined)?.redirect_url));
+    res.redirect(303, sameOrigin(origin, (req.body as Record<string, unknown> | undefined)?.redirect_url, allowRedirect));
   });
 
   return router;
