@@ -80,7 +80,7 @@ function clusterNode(node: string): { host: string; port: number; username?: str
 }
 
 /**
- * Creates an ioredis `Cluster` from its seed nodes (any few masters; the rest is discovered), failing as fast as
+ * Creates an ioredis `Cluster` from its seed nodes (any few nodes; the rest is discovered), failing as fast as
  * {@link createRedisClient} does. The cluster-specific part is what happens while a master fails over: a command
  * whose connection closed or that met CLUSTERDOWN is not retried by ioredis (`retryDelayOnFailover` and
  * `retryDelayOnClusterDown` 0), so it fails at once with 503 and is never replayed after the client was told so;
@@ -102,7 +102,10 @@ export async function createRedisCluster(nodes: readonly string[], options: Redi
   return new Cluster(
     parsed.map(({ host, port }) => ({ host, port })),
     {
-      enableOfflineQueue: false,
+      // Not the outage queue it is on one Redis: commands are only ever sent while the cluster is `ready` (see
+      // sendCommand). Left on, it lets a command wait for a node connection being opened (ioredis connects to each
+      // node on first use), which is bounded by the connect timeout and never replayed after a failure.
+      enableOfflineQueue: true,
       clusterRetryStrategy: reconnectDelay,
       retryDelayOnFailover: 0,
       retryDelayOnClusterDown: 0,
