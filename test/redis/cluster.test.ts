@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KEYS } from '../../src/grants/grant.js';
 import { hashCredential } from '../../src/crypto/secrets.js';
+import { RedisStore } from '../../src/store/redis.js';
 import { startInstancePair, type InstancePair } from '../support/instancePair.js';
 import { authorize, exchange, refresh, register, whoami, type Answer, type TokenSet } from '../support/oauthSteps.js';
 import { startRedisCluster, type RedisCluster } from '../support/redisCluster.js';
@@ -79,6 +80,31 @@ describe('RedisStore on a 3-master Redis Cluster', function () {
       const slots = new Set(await Promise.all(keys.map((key) => cluster.keySlot(key))));
       assert.equal(slots.size, 1, `${command} ${keys.join(' ')} touches one slot`);
     }
+  });
+
+  it('an ioredis Cluster you own works as `client`: keys on every master, existsAny across slots, close() leaves it open', async () => {
+    const { Cluster } = await import('ioredis');
+    const own = new Cluster([{ host: '127.0.0.1', port: Number(new URL(cluster.nodes[1]).port) }], { retryDelayOnFailover: 0, retryDelayOnClusterDown: 0 });
+    try {
+      const store = new RedisStore({ client: own, keyPrefix: 'own:' });
+      await store.ready();
+      const keys = Array.from({ length: 12 }, (_, i) => `k${i}`);
+      for (const key of keys) await store.put(key, { key }, 60);
+      // The twelve keys landed on all three masters: existsAny asked about keys of several slots at once.
+      assert.equal(new Set(await Promise.all(keys.map((k) => cluster.masterOf(`own:${k}`)))).size, 3);
+      assert.equal(await store.existsAny(['absent-1', 'absent-2', keys[7]]), true);
+      assert.equal(await store.existsAny(['absent-1', 'absent-2', 'absent-3']), false);
+      await store.close();
+      assert.equal(own.status, 'ready');
+      assert.deepEqual(await store.get(keys[3]), { key: keys[3] });
+    } finally {
+      own.disconnect();
+    }
+  });
+
+  it('takes exactly one of `url`, `clusterNodes` or `client`', () => {
+    assert.throws(() => new RedisStore({ url: 'redis://127.0.0.1:1', clusterNodes: cluster.nodes }), { name: 'TypeError', message: /exactly one of `url`, `clusterNodes` or `client`/ });
+    assert.throws(() => new RedisStore({}), TypeError);
   });
 
   it('the KEYS that meet in one atomic step share a hash slot', async () => {
