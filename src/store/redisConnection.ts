@@ -28,7 +28,7 @@ export interface RedisClientLike {
 export interface RedisConnectionOptions {
   /** How long one command may take before the store reports itself unavailable. Default 2000 ms. */
   commandTimeoutMs?: number;
-  /** Further ioredis options for a client the store creates from a URL (yours win over the store's). */
+  /** Further ioredis options for a client the store creates from a URL, or for each cluster node (yours win). */
   redisOptions?: Record<string, unknown>;
   /** Where outages and recoveries are reported (once each). Default: the kit's console logger at `warn`. */
   logger?: Logger;
@@ -126,8 +126,8 @@ export async function createRedisCluster(nodes: readonly string[], options: Redi
 }
 
 /**
- * Reports an outage once when it starts and once when it ends (on a cluster: a master failing over). The listener on `error` is also what keeps the
- * process alive: an EventEmitter `error` event with no listener throws.
+ * Reports an outage once when it starts and once when it ends (on a cluster: a master failing over). The listener
+ * on `error` is also what keeps the process alive: an EventEmitter `error` event with no listener throws.
  */
 export function watchConnection(client: RedisClientLike, logger: Logger): void {
   let down = false;

@@ -1,6 +1,7 @@
 /**
  * Rate limits shared by every instance (SPEC §9): express-rate-limit's Redis store (`rate-limit-redis`) on the
  * grant store's connection, one key space per limiter so `/register` and `/token` never count each other's hits.
+ * On Redis Cluster each counter is one key, so its script runs on the master owning that key.
  */
 import { createHash } from 'node:crypto';
 import type { Store as RateLimitStore } from 'express-rate-limit';
@@ -20,7 +21,8 @@ export interface RedisRateLimitStoreOptions {
 
 /**
  * The `rateLimit.store` option of `createMcpIssuer`: `{ rateLimit: { store: await redisRateLimitStore(store) } }`.
- * Pass the {@link RedisStore} (one connection for both), an ioredis client, or a URL (a connection of its own).
+ * Pass the {@link RedisStore} (one connection for both, a cluster included), an ioredis client or `Cluster`, or a
+ * URL (a connection of its own to one Redis).
  *
  * While Redis is unreachable the limited endpoints answer 503 `temporarily_unavailable`, like the grant store;
  * counting resumes with the connection.
