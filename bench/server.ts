@@ -15,7 +15,8 @@
  * The parent talks to it over the fork IPC channel: it gets `{ type: 'ready', … }` once, and may send
  * `{ type: 'stop' }` (or just disconnect) to end it.
  *
- * argv: `--store=memory` (default) or `--store=redis://127.0.0.1:PORT`.
+ * argv: `--store=memory` (default), `--store=redis://127.0.0.1:PORT` or `--store=cluster:redis://127.0.0.1:P1,…`
+ * (a Redis Cluster, ./lib/redisCluster.ts).
  */
 import express, { type RequestHandler } from 'express';
 import type { AddressInfo } from 'node:net';

@@ -6,7 +6,8 @@
  * stand-in. MCP_SIGNING_KEYS holds the private JWK set (absent: an ephemeral dev key, refused with
  * NODE_ENV=production). CIMD_ALLOW_LOOPBACK=1 accepts client metadata documents served on loopback (dev only).
  * REDIS_URL (`redis://host:6379`) keeps grants in Redis, so several instances share them (needs `npm install ioredis`).
- * TRUST_PROXY (Express `trust proxy`: `loopback`, a hop count, addresses) behind a reverse proxy, so rate limits
+ * REDIS_CLUSTER_NODES (`redis://host1:6379,redis://host2:6379`, a few nodes of a Redis Cluster) does the same on a
+ * cluster. TRUST_PROXY (Express `trust proxy`: `loopback`, a hop count, addresses) behind a reverse proxy, so rate limits
  * count clients, not the proxy.
  * CLERK_WEBHOOK_SIGNING_SECRET mounts Clerk webhooks at POST /webhooks/clerk: grants end the moment their Clerk
  * session does (with the stand-in, any `whsec_` + base64 secret; signing out delivers `session.ended`).
@@ -46,7 +47,11 @@ try {
     clerk: realClerk ? {} : undefined, // {}: every Clerk setting comes from CLERK_* environment variables
     signingKeys: process.env.MCP_SIGNING_KEYS,
     cimdAllowLoopback: process.env.CIMD_ALLOW_LOOPBACK === '1',
-    store: process.env.REDIS_URL ? new RedisStore({ url: process.env.REDIS_URL }) : undefined,
+    store: process.env.REDIS_CLUSTER_NODES
+      ? new RedisStore({ clusterNodes: process.env.REDIS_CLUSTER_NODES.split(',').map((node) => node.trim()) })
+      : process.env.REDIS_URL
+        ? new RedisStore({ url: process.env.REDIS_URL })
+        : undefined,
     logLevel: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
     webhookSigningSecret: process.env.CLERK_WEBHOOK_SIGNING_SECRET,
   });

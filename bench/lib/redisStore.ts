@@ -1,6 +1,7 @@
 /**
- * The kit's Redis store (`RedisStore`, src/store/redis.ts) for the bench's Redis runs, opened on a URL and
- * waited for. Loaded lazily: the memory runs need neither it nor ioredis.
+ * The kit's Redis store (`RedisStore`, src/store/redis.ts) for the bench's Redis runs, opened on a URL (one Redis)
+ * or on `cluster:<node URL>,<node URL>,…` (a Redis Cluster, see ./redisCluster.ts) and waited for. Loaded lazily:
+ * the memory runs need neither it nor ioredis.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,9 +17,14 @@ export async function redisStoreAvailable(): Promise<true | string> {
   return true;
 }
 
-export async function openRedisStore(url: string): Promise<Store> {
+/** The `--store=` spec of a Redis Cluster: `cluster:` and some of its nodes' URLs, comma-separated. */
+export const CLUSTER_SPEC_PREFIX = 'cluster:';
+
+export async function openRedisStore(spec: string): Promise<Store> {
   const { RedisStore } = await import('../../src/store/redis.js');
-  const store = new RedisStore({ url, keyPrefix: 'bench:' });
+  const store = spec.startsWith(CLUSTER_SPEC_PREFIX)
+    ? new RedisStore({ clusterNodes: spec.slice(CLUSTER_SPEC_PREFIX.length).split(','), keyPrefix: 'bench:' })
+    : new RedisStore({ url: spec, keyPrefix: 'bench:' });
   await store.ready(10_000);
   return store;
 }

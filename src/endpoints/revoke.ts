@@ -35,7 +35,7 @@ export function revocationEndpoint(ctx: IssuerContext): Router {
         if (family.clientId === client.client_id) await ctx.revocations.revokeGrant(family.grantId);
       } else if (form.token.split('.').length === 3) {
         const claims = await verifyAccessToken(ctx.keys, form.token, { issuer: ctx.config.urls.issuer, resource: ctx.config.urls.resource }).catch(() => undefined);
-        if (claims && claims.client_id === client.client_id) await ctx.revocations.revokeAccessToken(claims.jti, claims.exp);
+        if (claims && claims.client_id === client.client_id) await ctx.revocations.revokeAccessToken(claims.gid, claims.jti, claims.exp);
       }
       res.status(200).end();
     }),

@@ -35,8 +35,9 @@ export const KEYS = {
   refreshToken: (tokenHash: string) => `refresh:${tokenHash}`,
   family: (grantId: string) => `family:${grantId}`,
   grantClaims: (grantId: string) => `grant-claims:${grantId}`,
-  revokedGrant: (grantId: string) => `revoked-grant:${grantId}`,
-  revokedToken: (jti: string) => `revoked-jti:${jti}`,
+  // The grant id is a hash tag: the bearer check asks "grant or token revoked?" in one command, on one slot.
+  revokedGrant: (grantId: string) => `revoked-grant:{${grantId}}`,
+  revokedToken: (grantId: string, jti: string) => `revoked-jti:{${grantId}}:${jti}`,
   grantsBySession: (sessionId: string) => `grants-by-session:${sessionId}`,
   grantsByUser: (userId: string) => `grants-by-user:${userId}`,
   endedSession: (sessionId: string) => `session-ended:${sessionId}`,

@@ -22,10 +22,10 @@ export class Revocations {
     await this.store.delete(KEYS.grantClaims(grantId));
   }
 
-  /** Revokes one access token until it would have expired anyway. */
-  async revokeAccessToken(jti: string, exp: number): Promise<void> {
+  /** Revokes one access token (its `gid` and `jti`) until it would have expired anyway. */
+  async revokeAccessToken(grantId: string, jti: string, exp: number): Promise<void> {
     const ttl = exp - Math.floor(Date.now() / 1000);
-    if (ttl > 0) await this.store.put(KEYS.revokedToken(jti), { at: Math.floor(Date.now() / 1000) }, ttl);
+    if (ttl > 0) await this.store.put(KEYS.revokedToken(grantId, jti), { at: Math.floor(Date.now() / 1000) }, ttl);
   }
 
   /** True when the grant was revoked. */
@@ -33,8 +33,8 @@ export class Revocations {
     return this.store.existsAny([KEYS.revokedGrant(grantId)]);
   }
 
-  /** True when the token or its grant was revoked: one store round trip. */
+  /** True when the token or its grant was revoked: one store round trip (one hash slot on Redis Cluster). */
   isRevoked(grantId: string, jti: string): Promise<boolean> {
-    return this.store.existsAny([KEYS.revokedGrant(grantId), KEYS.revokedToken(jti)]);
+    return this.store.existsAny([KEYS.revokedGrant(grantId), KEYS.revokedToken(grantId, jti)]);
   }
 }

@@ -8,11 +8,16 @@
  *
  * While Redis is unreachable every call throws {@link StoreUnavailableError} at once (503
  * `temporarily_unavailable`); the connection comes back by itself.
+ *
+ * On Redis Cluster (SPEC §11) every atomic step touches one hash slot: the keys a script touches are all in its
+ * KEYS and share a hash tag (`code:{h}` / `code-used:{h}`, `revoked-grant:{gid}` / `revoked-jti:{gid}:…`, see
+ * `KEYS` in src/grants/grant.ts); the key prefix stays outside the tag.
  */
 import { createHash } from 'node:crypto';
 import { consoleLogger } from '../logging/logger.js';
 import {
   createRedisClient,
+  createRedisCluster,
   DEFAULT_COMMAND_TIMEOUT_MS,
   sendCommand,
   watchConnection,
@@ -32,6 +37,14 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
    * `autoResendUnfulfilledCommands: false` to fail as fast as a store made from a URL.
    */
   client?: RedisClientLike;
+  /**
+   * Redis Cluster (or Valkey / a managed cluster mode) instead of `url`: a few of its nodes as
+   * `redis://[[user]:password@]host:port` (`rediss://` for TLS); the rest is discovered. The store owns this
+   * connection. An ioredis `Cluster` you create yourself goes in `client` instead.
+   */
+  clusterNodes?: readonly string[];
+  /** Further ioredis `ClusterOptions` for a cluster the store creates from `clusterNodes` (yours win). */
+  clusterOptions?: Record<string, unknown>;
   /** Prefix of every key, so one Redis can serve other data (or several issuers). Default `cmi:`. */
   keyPrefix?: string;
 }
@@ -101,6 +114,23 @@ function ttlMs(ttlSeconds: number | undefined): string {
   return ttlSeconds ? String(Math.max(1, Math.round(ttlSeconds * 1000))) : '';
 }
 
+/**
+ * Keys grouped so that each group shares a hash slot: Redis Cluster hashes only the first non-empty `{…}` of a
+ * key when it has one (equal tags, one slot), else the whole key.
+ *
+ * @see https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/#hash-tags
+ */
+function bySlot(keys: string[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const key of keys) {
+    const open = key.indexOf('{');
+    const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+    const hashed = close > open + 1 ? key.slice(open + 1, close) : key;
+    groups.set(hashed, [...(groups.get(hashed) ?? []), key]);
+  }
+  return [...groups.values()];
+}
+
 function parse<T>(reply: unknown): T | undefined {
   return typeof reply === 'string' ? (JSON.parse(reply) as T) : undefined;
 }
@@ -113,12 +143,19 @@ export class RedisStore implements Store {
   #client?: RedisClientLike;
 
   constructor(options: RedisStoreOptions) {
-    if (!options.url === !options.client) throw new TypeError('RedisStore: pass exactly one of `url` or `client`');
+    if ([options.url, options.client, options.clusterNodes].filter(Boolean).length !== 1) {
+      throw new TypeError('RedisStore: pass exactly one of `url`, `clusterNodes` or `client`');
+    }
     this.#prefix = options.keyPrefix ?? 'cmi:';
     this.#timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-    this.#owned = Boolean(options.url);
+    this.#owned = !options.client;
     const logger = options.logger ?? consoleLogger();
-    this.#loading = (options.client ? Promise.resolve(options.client) : createRedisClient(options.url!, options)).then((client) => {
+    const opening = options.client
+      ? Promise.resolve(options.client)
+      : options.clusterNodes
+        ? createRedisCluster(options.clusterNodes, options)
+        : createRedisClient(options.url!, options);
+    this.#loading = opening.then((client) => {
       watchConnection(client, logger);
       this.#client = client;
       return client;
@@ -153,7 +190,7 @@ export class RedisStore implements Store {
     });
   }
 
-  /** Closes a connection the store opened from `url`; a client you passed stays open. */
+  /** Closes a connection the store opened from `url` or `clusterNodes`; a client you passed stays open. */
   async close(): Promise<void> {
     if (!this.#owned) return;
     const client = await this.#loading.catch(() => undefined);
@@ -211,9 +248,18 @@ export class RedisStore implements Store {
     return (await this.#eval(COMPARE_AND_SWAP, [this.#key(key)], [JSON.stringify(expected), JSON.stringify(next), ttlMs(ttlSeconds)])) === 1;
   }
 
+  /**
+   * One EXISTS. On a cluster, one EXISTS per hash slot, in parallel (a multi-key command must stay in one slot):
+   * the bearer check's keys share the grant's tag, so it is still one round trip; the grant index asks about a
+   * session and a user, two slots. That needs no atomicity: the keys asked about are markers that are only
+   * ever written (and expire), so checking them one by one answers what a single check would have.
+   */
   async existsAny(keys: string[]): Promise<boolean> {
     if (keys.length === 0) return false;
-    return Number(await this.#call('EXISTS', ...keys.map((k) => this.#key(k)))) > 0;
+    const client = this.#client ?? (await this.#loading);
+    const groups = client.isCluster ? bySlot(keys.map((k) => this.#key(k))) : [keys.map((k) => this.#key(k))];
+    const counts = await Promise.all(groups.map((group) => this.#call('EXISTS', ...group)));
+    return counts.some((count) => Number(count) > 0);
   }
 
   async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {

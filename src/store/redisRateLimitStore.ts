@@ -1,6 +1,7 @@
 /**
  * Rate limits shared by every instance (SPEC §9): express-rate-limit's Redis store (`rate-limit-redis`) on the
  * grant store's connection, one key space per limiter so `/register` and `/token` never count each other's hits.
+ * On Redis Cluster each counter is one key, so its script runs on the master owning that key.
  */
 import { createHash } from 'node:crypto';
 import type { Store as RateLimitStore } from 'express-rate-limit';
@@ -20,7 +21,8 @@ export interface RedisRateLimitStoreOptions {
 
 /**
  * The `rateLimit.store` option of `createMcpIssuer`: `{ rateLimit: { store: await redisRateLimitStore(store) } }`.
- * Pass the {@link RedisStore} (one connection for both), an ioredis client, or a URL (a connection of its own).
+ * Pass the {@link RedisStore} (one connection for both, a cluster included), an ioredis client or `Cluster`, or a
+ * URL (a connection of its own to one Redis).
  *
  * While Redis is unreachable the limited endpoints answer 503 `temporarily_unavailable`, like the grant store;
  * counting resumes with the connection.
@@ -40,15 +42,24 @@ export async function redisRateLimitStore(
   const prefix = options.prefix ?? `${store?.keyPrefix ?? 'cmi:'}rl:`;
   const timeout = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
 
+  // rate-limit-redis loads its scripts with SCRIPT LOAD (no key: on a cluster it would reach one random node) and
+  // keeps a failed load forever. So SCRIPT LOAD is answered here with the hash Redis would return, and an EVALSHA
+  // that meets NOSCRIPT (a node that has not seen the script, a restarted Redis) runs as EVAL on the node owning
+  // its key: a limiter created while Redis was down recovers with the connection, and every master gets the script.
+  const scripts = new Map<string, string>();
   const send = async (command: string, ...args: string[]): Promise<RedisReply> => {
+    const name = command.toUpperCase();
+    if (name === 'SCRIPT' && args[0]?.toUpperCase() === 'LOAD') {
+      const sha = createHash('sha1').update(args[1]).digest('hex');
+      scripts.set(sha, args[1]);
+      return sha;
+    }
     try {
       return (await sendCommand(client, timeout, command, args)) as RedisReply;
     } catch (error) {
-      // rate-limit-redis loads its scripts once, at startup, and keeps a failed load forever. Answer SCRIPT LOAD
-      // with the hash Redis would return: the first EVALSHA then meets NOSCRIPT and the store loads it for real,
-      // so a limiter created while Redis was down recovers with the connection.
-      if (command.toUpperCase() === 'SCRIPT' && args[0]?.toUpperCase() === 'LOAD') return createHash('sha1').update(args[1]).digest('hex');
-      throw error;
+      const lua = name === 'EVALSHA' ? scripts.get(args[0]) : undefined;
+      if (lua === undefined || !/^NOSCRIPT\b/.test((error as Error).message)) throw error;
+      return (await sendCommand(client, timeout, 'EVAL', [lua, ...args.slice(1)])) as RedisReply;
     }
   };
   return (limiter) => new rateLimitRedis.RedisStore({ sendCommand: send, prefix: `${prefix}${limiter}:` });

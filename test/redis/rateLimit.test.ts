@@ -10,8 +10,9 @@ import type { Logger } from '../../src/config/options.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { redisRateLimitStore } from '../../src/store/redisRateLimitStore.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { startInstancePair, type InstancePair } from '../support/instancePair.js';
+import { startInstancePair, type InstancePair, type InstancePairOptions } from '../support/instancePair.js';
 import { exchange, register } from '../support/oauthSteps.js';
+import { startRedisCluster, type RedisCluster } from '../support/redisCluster.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -38,18 +39,13 @@ async function capturingConsoleError<T>(fn: () => Promise<T>): Promise<{ result:
   }
 }
 
-describe('rate limits', () => {
-  let redis: RedisServer;
-  before(async () => {
-    redis = await startRedisServer();
-  });
-  after(() => redis?.stop());
-
-  describe('shared across two instances in Redis', () => {
+/** The limits counted in the shared store, whichever instance answers (one Redis, or a Redis Cluster). */
+function sharedAcrossInstances(title: string, connection: () => Pick<InstancePairOptions, 'redisUrl' | 'clusterNodes'>): void {
+  describe(title, () => {
     let pair: InstancePair;
     before(async () => {
       pair = await startInstancePair({
-        redisUrl: redis.url,
+        ...connection(),
         keyPrefix: 'limits:',
         sharedRateLimits: { register: { limit: 3, windowMs: 60_000 }, token: { limit: 50, windowMs: 60_000 } },
       });
@@ -74,6 +70,16 @@ describe('rate limits', () => {
       assert.match(token.headers.get('ratelimit') ?? '', /r=49/);
     });
   });
+}
+
+describe('rate limits', () => {
+  let redis: RedisServer;
+  before(async () => {
+    redis = await startRedisServer();
+  });
+  after(() => redis?.stop());
+
+  sharedAcrossInstances('shared across two instances in Redis', () => ({ redisUrl: redis.url }));
 
   describe('while Redis is away', () => {
     let store: RedisStore;
@@ -167,4 +173,15 @@ describe('rate limits', () => {
       }
     });
   });
+});
+
+describe('rate limits on a Redis Cluster (3 masters)', function () {
+  this.timeout(60_000);
+  let cluster: RedisCluster;
+  before(async () => {
+    cluster = await startRedisCluster();
+  });
+  after(() => cluster?.stop());
+  // The limiters' scripts reach every master that owns a counter (EVAL on NOSCRIPT, never a keyless SCRIPT LOAD).
+  sharedAcrossInstances('shared across two instances in the cluster', () => ({ clusterNodes: cluster.nodes.slice(0, 3) }));
 });

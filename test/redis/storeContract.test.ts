@@ -1,6 +1,6 @@
 /**
  * The store contract (SPEC §8, `src/store/store.ts`), one set of tests run against every implementation: the
- * memory store and the Redis store on a real redis-server. What the grants rely on: TTLs, one winner for take(),
+ * memory store, the Redis store on a real redis-server and on a real 3-master Redis Cluster. What the grants rely on: TTLs, one winner for take(),
  * compare-and-swap on the JSON text that was read, putIfAbsent, existsAny in one call.
  */
 import assert from 'node:assert/strict';
@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MemoryStore } from '../../src/store/memory.js';
 import { RedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
+import { startRedisCluster, type RedisCluster } from '../support/redisCluster.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
 
 function storeContract(name: string, open: () => Promise<Store>) {
@@ -183,6 +184,28 @@ describe('RedisStore (redis-server on loopback)', () => {
   // Each test gets a fresh key space on the same server.
   storeContract('RedisStore', async () => {
     store = new RedisStore({ url: redis.url, keyPrefix: `contract${++prefix}:` });
+    await store.ready();
+    return store;
+  });
+});
+
+describe('RedisStore (3-master Redis Cluster on loopback)', function () {
+  this.timeout(60_000);
+  let cluster: RedisCluster;
+  let store: RedisStore | undefined;
+  let prefix = 0;
+  before(async () => {
+    cluster = await startRedisCluster();
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+  after(() => cluster?.stop());
+
+  // Seeded with one master: the store discovers the rest. Keys without a tag spread over the three masters.
+  storeContract('RedisStore on a cluster', async () => {
+    store = new RedisStore({ clusterNodes: [cluster.nodes[0]], keyPrefix: `contract${++prefix}:` });
     await store.ready();
     return store;
   });

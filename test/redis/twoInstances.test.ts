@@ -1,22 +1,44 @@
 /**
- * Two instances behind one origin, one Redis (SPEC §8 "Redis implementation for several instances"): every step
- * of a flow may land on either instance, an instance may restart in the middle, concurrent code redemptions and
- * refreshes race across instances, and the outcome is what one process would give.
+ * Two instances behind one origin, one Redis or one Redis Cluster (SPEC §8 "Redis implementation for several
+ * instances", §11 "The Redis store works on Redis Cluster"): every step of a flow may land on either instance, an
+ * instance may restart in the middle, concurrent code redemptions and refreshes race across instances, and the
+ * outcome is what one process would give.
  */
 import assert from 'node:assert/strict';
 import * as oauth from 'oauth4webapi';
-import { startInstancePair, type InstanceName, type InstancePair } from '../support/instancePair.js';
+import { startInstancePair, type InstanceName, type InstancePair, type InstancePairOptions } from '../support/instancePair.js';
 import { authorize, exchange, refresh, register, whoami, REDIRECT, SCOPE, type TokenSet } from '../support/oauthSteps.js';
+import { startRedisCluster } from '../support/redisCluster.js';
 import { startRedisServer, type RedisServer } from '../support/redisServer.js';
 
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
-describe('two instances sharing one Redis', () => {
-  let redis: RedisServer;
+/** Where the pair's store lives: one redis-server, or a 3-master cluster (SPEC §11). */
+interface SharedRedis {
+  connection: Pick<InstancePairOptions, 'redisUrl' | 'clusterNodes'>;
+  stop(): Promise<void>;
+}
+
+async function oneRedis(): Promise<SharedRedis> {
+  const redis: RedisServer = await startRedisServer();
+  return { connection: { redisUrl: redis.url }, stop: () => redis.stop() };
+}
+
+async function redisCluster(): Promise<SharedRedis> {
+  const cluster = await startRedisCluster();
+  return { connection: { clusterNodes: cluster.nodes.slice(0, 3) }, stop: () => cluster.stop() };
+}
+
+for (const [title, start] of [
+  ['two instances sharing one Redis', oneRedis],
+  ['two instances sharing one Redis Cluster (3 masters)', redisCluster],
+] as const) describe(title, function () {
+  this.timeout(60_000);
+  let redis: SharedRedis;
   let pair: InstancePair;
   before(async () => {
-    redis = await startRedisServer();
-    pair = await startInstancePair({ redisUrl: redis.url });
+    redis = await start();
+    pair = await startInstancePair(redis.connection);
   });
   after(async () => {
     await pair?.close();

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const EXAMPLE_SETTINGS = ['NODE_ENV', 'PORT', 'PUBLIC_URL', 'HOST', 'MCP_SIGNING_KEYS', 'REDIS_URL', 'LOG_LEVEL', 'CIMD_ALLOW_LOOPBACK', 'TRUST_PROXY'];
+const EXAMPLE_SETTINGS = ['NODE_ENV', 'PORT', 'PUBLIC_URL', 'HOST', 'MCP_SIGNING_KEYS', 'REDIS_URL', 'REDIS_CLUSTER_NODES', 'LOG_LEVEL', 'CIMD_ALLOW_LOOPBACK', 'TRUST_PROXY'];
 /** A liveness bound, not a timing assertion: a stuck process fails the test instead of hanging the run. */
 const WAIT_MS = 30_000;
 

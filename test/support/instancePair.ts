@@ -1,5 +1,5 @@
 /**
- * Two instances of one MCP server behind one origin, sharing a Redis store: what a deployment with several
+ * Two instances of one MCP server behind one origin, sharing a Redis store (one Redis or a Redis Cluster): what a deployment with several
  * replicas looks like. One Clerk double; two Express apps, each with its own `createMcpIssuer` (same issuer
  * string, same signing keys, each its own Redis connection to the same key space); in front, a tiny loopback
  * router that is the issuer's origin and sends each request to the instance the test names (or alternates).
@@ -37,7 +37,10 @@ export interface Instance {
 }
 
 export interface InstancePairOptions {
-  redisUrl: string;
+  /** One Redis (`redis://…`)… */
+  redisUrl?: string;
+  /** …or a Redis Cluster: some of its nodes (`RedisStore({ clusterNodes })`). */
+  clusterNodes?: string[];
   /** Redis key prefix shared by both instances. */
   keyPrefix?: string;
   /** Options for both instances' `createMcpIssuer`. */
@@ -107,7 +110,7 @@ export async function startInstancePair(opts: InstancePairOptions): Promise<Inst
   async function startInstance(name: InstanceName, generation: number, extra?: Partial<McpIssuerOptions>): Promise<Instance & { server: Server }> {
     const app = express();
     mountSignIn(app, double, () => 'user_test_alice', () => undefined);
-    const store = new RedisStore({ url: opts.redisUrl, keyPrefix: opts.keyPrefix ?? 'pair:', commandTimeoutMs: 500, logger: quiet });
+    const store = new RedisStore({ ...(opts.clusterNodes ? { clusterNodes: opts.clusterNodes } : { url: opts.redisUrl }), keyPrefix: opts.keyPrefix ?? 'pair:', commandTimeoutMs: 500, logger: quiet });
     await store.ready();
     const issuer = await createMcpIssuer({
       ...harnessIssuerOptions(double, { issuerUrl, mcpUrl, signInUrl: `${issuerUrl}/sign-in`, signingKeys }),

@@ -26,7 +26,8 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-async function freePort(): Promise<number> {
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -35,10 +36,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function launch(port: number): Promise<ChildProcess> {
+/** Starts `redis-server` on `port` with these extra arguments; resolves once it accepts connections. */
+export function launchRedisServer(port: number, extraArgs: string[] = []): Promise<ChildProcess> {
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), '--loglevel', 'notice', '--daemonize', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), '--loglevel', 'notice', '--daemonize', 'no', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child);
@@ -74,7 +76,7 @@ function launch(port: number): Promise<ChildProcess> {
 /** Starts `redis-server` on a free loopback port. */
 export async function startRedisServer(): Promise<RedisServer> {
   const port = await freePort();
-  let child: ChildProcess | undefined = await launch(port);
+  let child: ChildProcess | undefined = await launchRedisServer(port);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
@@ -89,7 +91,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
     async start() {
       if (child) throw new Error('redis-server is already running');
-      child = await launch(port);
+      child = await launchRedisServer(port);
     },
     pause() {
       child?.kill('SIGSTOP');
