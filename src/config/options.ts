@@ -97,7 +97,17 @@ export interface McpIssuerOptions {
     store?: (limiter: 'register' | 'token' | 'authorize') => RateLimitStore;
   };
   logger?: Logger;
+  /**
+   * Organization-scoped grants (docs/organizations.md). Off by default (`false`): grants are the user's. `'optional'`:
+   * the consent page offers the user's Clerk organizations and the personal account; `'required'`: an organization
+   * must be chosen. The choice is fixed in the grant; tokens carry it as `org_id`, `org_slug`, `org_role`,
+   * `org_permissions`, and every refresh checks the membership again.
+   */
+  organizations?: OrganizationsMode;
 }
+
+/** The `organizations` option: off, or whether a grant may be the personal account's (`optional`) or not (`required`). */
+export type OrganizationsMode = false | 'optional' | 'required';
 
 /** The OIDC scopes every instance supports besides the server's own. */
 export const OIDC_SCOPES: Record<string, string> = {
@@ -120,6 +130,7 @@ export interface ResolvedConfig {
   resourceName?: string;
   rateLimit: NonNullable<McpIssuerOptions['rateLimit']>;
   clientIdMetadataDocuments: Exclude<McpIssuerOptions['clientIdMetadataDocuments'], undefined>;
+  organizations: OrganizationsMode;
 }
 
 export const DEFAULT_LIFETIMES: Lifetimes = {
@@ -201,6 +212,11 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
     throw new ConfigurationError('clientIdMetadataDocuments.allowLoopback is a development allowance and is refused with NODE_ENV=production');
   }
 
+  const organizations = options.organizations ?? false;
+  if (organizations !== false && organizations !== 'optional' && organizations !== 'required') {
+    throw new ConfigurationError(`organizations must be false, 'optional' or 'required' (got ${JSON.stringify(organizations)})`);
+  }
+
   return {
     urls,
     dev,
@@ -220,5 +236,6 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
     resourceName: options.resourceName,
     rateLimit: options.rateLimit ?? {},
     clientIdMetadataDocuments: cimd,
+    organizations,
   };
 }

@@ -18,7 +18,23 @@ export interface Grant {
    * renewed at each refresh; the id_token and `/userinfo` answer from them without calling Clerk (SPEC §11).
    */
   claims?: Record<string, unknown>;
+  /** The organization the user chose on the consent page (option `organizations`), fixed for the grant's life. */
+  organization?: GrantOrganization;
   [key: string]: unknown;
+}
+
+/**
+ * The organization a grant acts for, as the membership said at the last check (consent, then every refresh): the
+ * id never changes; the role and permissions follow the membership.
+ */
+export interface GrantOrganization {
+  id: string;
+  name: string;
+  slug: string;
+  /** Clerk's role key, e.g. `org:admin`. */
+  role: string;
+  /** Clerk's permission keys of that role, e.g. `org:sys_memberships:read`. */
+  permissions: string[];
 }
 
 /** Store keys, in one place so the Redis store and the benchmarks see the same layout. */
@@ -34,6 +50,9 @@ export const KEYS = {
   revokedToken: (jti: string) => `revoked-jti:${jti}`,
   grantsBySession: (sessionId: string) => `grants-by-session:${sessionId}`,
   grantsByUser: (userId: string) => `grants-by-user:${userId}`,
+  grantsByOrganization: (orgId: string) => `grants-by-org:${orgId}`,
+  endedMembership: (orgId: string, userId: string) => `membership-ended:${orgId}:${userId}`,
+  deletedOrganization: (orgId: string) => `org-deleted:${orgId}`,
   endedSession: (sessionId: string) => `session-ended:${sessionId}`,
   deletedUser: (userId: string) => `user-deleted:${userId}`,
   webhookDelivery: (deliveryId: string) => `webhook-delivery:${deliveryId}`,

@@ -10,7 +10,7 @@
  */
 import { deriveKey, hashCredential, mac, randomCredential } from '../crypto/secrets.js';
 import type { Store } from '../store/store.js';
-import { KEYS, type Grant } from './grant.js';
+import { KEYS, type Grant, type GrantOrganization } from './grant.js';
 import type { Revocations } from './revocation.js';
 
 export interface RefreshFamily extends Grant {
@@ -71,7 +71,7 @@ export class RefreshFamilies {
    * Rotates: the current token yields its successor; its predecessor within the grace window yields the same
    * successor again; anything older (or the predecessor after the window) revokes the family.
    */
-  async rotate(token: string, clientId: string, now: number, claims?: Record<string, unknown>): Promise<RefreshOutcome> {
+  async rotate(token: string, clientId: string, now: number, claims?: Record<string, unknown>, organization?: GrantOrganization): Promise<RefreshOutcome> {
     const hash = hashCredential(token);
     const ref = await this.store.get<{ grantId: string }>(KEYS.refreshToken(hash));
     if (!ref) return { ok: false, reason: 'unknown' };
@@ -88,7 +88,9 @@ export class RefreshFamilies {
       if (hash === family.current) {
         const ttl = family.expiresAt - now;
         // Fresh identity claims (minted for this refresh) replace the kept ones: /userinfo answers from them.
-        const next: RefreshFamily = { ...family, ...(claims ? { claims } : {}), current: successorHash, previous: hash, rotatedAt: now };
+        // So does the membership re-checked for this refresh (an org-bound grant's role may have changed); its id never does.
+        const renewed = organization && family.organization?.id === organization.id ? { organization } : {};
+        const next: RefreshFamily = { ...family, ...(claims ? { claims } : {}), ...renewed, current: successorHash, previous: hash, rotatedAt: now };
         // The successor's lookup record first: should the store fail between the two writes, the family never
         // names a successor nobody can find (a lone lookup record for a token never handed out is harmless).
         await this.store.put(KEYS.refreshToken(successorHash), { grantId: family.grantId }, ttl);

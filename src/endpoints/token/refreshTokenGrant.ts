@@ -10,7 +10,7 @@ import type { IssuerContext } from '../../context.js';
 import { OAuthError } from '../../errors/oauthError.js';
 import { isConfiguredResource } from '../../policy/resource.js';
 import { isSubset, parseScope } from '../../policy/scope.js';
-import { identityForGrant, tokenResponse, type TokenResponse } from './tokenResponse.js';
+import { identityForGrant, membershipForGrant, tokenResponse, type TokenResponse } from './tokenResponse.js';
 
 const REASONS = {
   unknown: 'the refresh token is invalid or revoked',
@@ -49,10 +49,12 @@ export async function refreshTokenGrant(ctx: IssuerContext, client: ClientRecord
   // The one Clerk call of a refresh, before rotating: if Clerk is briefly unreachable the client keeps a token
   // that still works, instead of one that was rotated for a response it never received. With `openid` it mints
   // fresh identity claims, which the family keeps from now on.
+  // An org-bound grant makes a second: its membership, re-checked (removed → invalid_grant; new role → new claims).
   const scopes = requested && requested.length > 0 ? requested : family.scopes;
-  const identityClaims = await identityForGrant(ctx, family, scopes);
+  const organization = await membershipForGrant(ctx, family);
+  const identityClaims = await identityForGrant(ctx, organization ? { ...family, organization } : family, scopes);
 
-  const outcome = await ctx.refreshFamilies.rotate(form.refresh_token, client.client_id, ctx.now(), identityClaims);
+  const outcome = await ctx.refreshFamilies.rotate(form.refresh_token, client.client_id, ctx.now(), identityClaims, organization);
   if (!outcome.ok) {
     if (outcome.reason === 'reused') ctx.logger.warn('refresh token reuse detected; grant revoked', { client_id: client.client_id, grant: family.grantId });
     throw invalidGrant(outcome.reason);
