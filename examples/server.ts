@@ -6,15 +6,24 @@
  * (`redis://host:6379`) keeps grants in Redis, so several instances share them (needs `npm install ioredis`).
  * CLERK_WEBHOOK_SIGNING_SECRET mounts Clerk webhooks at POST /webhooks/clerk: grants end the moment their Clerk
  * session does (with the stand-in, any `whsec_` + base64 secret; signing out delivers `session.ended`).
+ * MCP_ORGANIZATIONS=optional|required turns on organization-scoped grants (docs/organizations.md).
  */
-import { RedisStore } from '../src/index.js';
+import { ConfigurationError, RedisStore } from '../src/index.js';
 import { createExampleApp } from './app.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
 const realClerk = Boolean(process.env.CLERK_SECRET_KEY);
 
+/** MCP_ORGANIZATIONS: unset or `off` → off; `optional` or `required`; anything else fails at startup. */
+function organizationsMode(value: string | undefined): false | 'optional' | 'required' {
+  if (value === undefined || value === '' || value === 'off') return false;
+  if (value === 'optional' || value === 'required') return value;
+  throw new ConfigurationError(`MCP_ORGANIZATIONS must be optional, required or off (got "${value}")`);
+}
+
 try {
+  const organizations = organizationsMode(process.env.MCP_ORGANIZATIONS);
   const example = await createExampleApp({
     publicUrl,
     clerk: realClerk ? {} : undefined, // {}: every Clerk setting comes from CLERK_* environment variables
@@ -23,6 +32,7 @@ try {
     store: process.env.REDIS_URL ? new RedisStore({ url: process.env.REDIS_URL }) : undefined,
     logLevel: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
     webhookSigningSecret: process.env.CLERK_WEBHOOK_SIGNING_SECRET,
+    organizations,
   });
   const server = example.app.listen(port, process.env.HOST ?? '127.0.0.1', () => {
     const lines = [
@@ -34,6 +44,7 @@ try {
       `  Sign-in:     ${example.signInUrl}`,
       ...(example.webhookUrl ? [`  Webhooks:    POST ${example.webhookUrl} (grants end when the Clerk session does)`] : []),
       ...(example.devClerk ? [`  Test users:  ${[...example.devClerk.double.users.values()].map((u) => u.email).join(', ')}`] : []),
+      ...(organizations ? [`  Orgs:        ${organizations}${example.devClerk ? ` (switch the active one at ${publicUrl}/__clerk/organizations)` : ''}`] : []),
       '',
       '  Connect an MCP client (e.g. `npx @modelcontextprotocol/inspector`) to the MCP URL. Ctrl-C stops.',
       '',
