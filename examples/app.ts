@@ -6,7 +6,7 @@
 import escapeHtml from 'escape-html';
 import express, { type Express } from 'express';
 import { clerkMiddleware, getAuth } from '@clerk/express';
-import { createMcpIssuer, consoleLogger, type ClerkOptions, type McpIssuer, type Store } from '../src/index.js';
+import { createMcpIssuer, consoleLogger, type ClerkOptions, type McpIssuer, type OrganizationsMode, type Store } from '../src/index.js';
 import { createDevClerk, type DevClerk } from '../src/testing/index.js';
 import { exampleMcpServer, exampleToolScopes } from './mcpServer.js';
 import { statelessMcpHandler } from './statelessMcp.js';
@@ -27,6 +27,11 @@ export interface ExampleConfig {
    * the moment their Clerk session ends (with the dev stand-in, signing out at `/__clerk/sign-out` delivers it).
    */
   webhookSigningSecret?: string;
+  /**
+   * Organization-scoped grants (MCP_ORGANIZATIONS=optional|required): the consent page offers the user's Clerk
+   * organizations and tokens carry the chosen one (docs/organizations.md). The dev stand-in seeds two for Alice.
+   */
+  organizations?: OrganizationsMode;
 }
 
 export interface ExampleApp {
@@ -65,6 +70,7 @@ export async function createExampleApp(config: ExampleConfig): Promise<ExampleAp
     scopes: { 'mcp:tools': 'Use the tools of this MCP server', 'mcp:profile': 'Call your profile API as you' },
     resourceName: 'clerk-mcp-issuer example',
     logger: consoleLogger(config.logLevel ?? 'info'),
+    ...(config.organizations ? { organizations: config.organizations } : {}),
   });
   app.use(issuer.router);
   // Clerk webhooks (before any JSON parser: the signature covers the raw body). Without them a grant still ends

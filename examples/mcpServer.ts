@@ -1,6 +1,6 @@
 /**
  * The example's MCP server: two tools behind the kit's bearer middleware.
- * - `whoami`: the authenticated Clerk user and the granted scopes, straight from `req.auth`.
+ * - `whoami`: the authenticated Clerk user and the granted scopes (and organization), straight from `req.auth`.
  * - `my_profile`: needs the finer `mcp:profile` scope, then calls the example's own Clerk-protected API as the
  *   user, with a fresh Clerk session token from `issuer.clerkToken()` (token exchange; the MCP access token is
  *   never passed on).
@@ -28,7 +28,9 @@ export function exampleMcpServer(issuer: McpIssuer, apiUrl: string): McpServer {
     'whoami',
     { title: 'Who am I?', description: 'The signed-in Clerk user and the scopes this client was granted.' },
     async ({ authInfo }) => {
-      const result = { userId: clerkAuth(authInfo).userId, clientId: authInfo?.clientId, scopes: authInfo?.scopes };
+      const { userId, orgId, orgRole } = clerkAuth(authInfo);
+      // With organizations on (MCP_ORGANIZATIONS), the organization fixed in the grant and the user's role in it.
+      const result = { userId, clientId: authInfo?.clientId, scopes: authInfo?.scopes, ...(orgId ? { orgId, orgRole } : {}) };
       return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result };
     },
   );

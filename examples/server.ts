@@ -7,13 +7,14 @@
  * NODE_ENV=production). CIMD_ALLOW_LOOPBACK=1 accepts client metadata documents served on loopback (dev only).
  * REDIS_URL (`redis://host:6379`) keeps grants in Redis, so several instances share them (needs `npm install ioredis`).
  * REDIS_CLUSTER_NODES (`redis://host1:6379,redis://host2:6379`, a few nodes of a Redis Cluster) does the same on a
- * cluster. TRUST_PROXY (Express `trust proxy`: `loopback`, a hop count, addresses) behind a reverse proxy, so rate limits
+ * cluster. MCP_ORGANIZATIONS=optional|required turns organization-scoped grants on. TRUST_PROXY (Express `trust proxy`: `loopback`, a hop count, addresses) behind a reverse proxy, so rate limits
  * count clients, not the proxy.
  * CLERK_WEBHOOK_SIGNING_SECRET mounts Clerk webhooks at POST /webhooks/clerk: grants end the moment their Clerk
  * session does (with the stand-in, any `whsec_` + base64 secret; signing out delivers `session.ended`).
+ * MCP_ORGANIZATIONS=optional|required turns on organization-scoped grants (docs/organizations.md).
  */
 import { createServer } from 'node:http';
-import { RedisStore } from '../src/index.js';
+import { ConfigurationError, RedisStore } from '../src/index.js';
 import { DevClerkInProductionError } from '../src/testing/index.js';
 import { createExampleApp } from './app.js';
 
@@ -40,8 +41,17 @@ if (process.env.NODE_ENV === 'production') {
   if (refusals.length > 0) fail(refusals);
 }
 
+/** MCP_ORGANIZATIONS: unset or `off` → off; `optional` or `required`; anything else fails at startup. */
+function organizationsMode(value: string | undefined): false | 'optional' | 'required' {
+  if (value === undefined || value === '' || value === 'off') return false;
+  if (value === 'optional' || value === 'required') return value;
+  throw new ConfigurationError(`MCP_ORGANIZATIONS must be optional, required or off (got "${value}")`);
+}
+
 let example: Awaited<ReturnType<typeof createExampleApp>>;
+let organizations: false | 'optional' | 'required' = false;
 try {
+  organizations = organizationsMode(process.env.MCP_ORGANIZATIONS);
   example = await createExampleApp({
     publicUrl,
     clerk: realClerk ? {} : undefined, // {}: every Clerk setting comes from CLERK_* environment variables
@@ -54,6 +64,7 @@ try {
         : undefined,
     logLevel: (process.env.LOG_LEVEL as 'info' | undefined) ?? 'info',
     webhookSigningSecret: process.env.CLERK_WEBHOOK_SIGNING_SECRET,
+    organizations,
   });
 } catch (error) {
   fail([(error as Error).message]);
@@ -84,6 +95,7 @@ server.listen(port, host, () => {
     ...(process.env.PUBLIC_URL && new URL(publicUrl).origin !== listening ? [`  Listening:   ${listening} (public URL ${publicUrl})`] : []),
     ...(example.webhookUrl ? [`  Webhooks:    POST ${example.webhookUrl} (grants end when the Clerk session does)`] : []),
     ...(example.devClerk ? [`  Test users:  ${[...example.devClerk.double.users.values()].map((u) => u.email).join(', ')}`] : []),
+    ...(organizations ? [`  Orgs:        ${organizations}${example.devClerk ? ` (switch the active one at ${publicUrl}/__clerk/organizations)` : ''}`] : []),
     '',
     '  Connect an MCP client (e.g. `npx @modelcontextprotocol/inspector`) to the MCP URL. Ctrl-C stops.',
     '',

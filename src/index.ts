@@ -18,3 +18,6 @@ export type { ClerkWebhooksOptions, ClerkWebhookOutcome } from './webhooks/clerk
 export type { GrantsApi, UserGrant } from './grants/grantsApi.js';
 export { consoleLogger, type LogLevel } from './logging/logger.js';
 export { generateSigningKey, toPublicJwkSet, type PrivateJwkSet, type PublicJwkSet, type SigningAlgorithm } from './keys/jwkSet.js';
+export { ClerkTokenOrganizationError } from './clerk/tokenOrganization.js';
+export type { OrganizationsMode } from './config/options.js';
+export type { GrantOrganization } from './grants/grant.js';

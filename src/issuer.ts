@@ -36,6 +36,7 @@ import { requireBearer, type RequireBearerOptions } from './bearer/requireBearer
 import { mcpTokenVerifier, type McpTokenVerifier } from './bearer/mcpTokenVerifier.js';
 import { authInfoFromToken, type AuthInfoLike, type McpAuthInfo } from './bearer/authInfo.js';
 import { clerkAuth, ClerkAuthMissingError } from './bearer/clerkAuth.js';
+import { assertTokenOrganization } from './clerk/tokenOrganization.js';
 
 export interface McpIssuer {
   /** Mount at the app root (`app.use(issuer.router)`): discovery lives at the origin's `/.well-known/`. */
@@ -56,6 +57,10 @@ export interface McpIssuer {
    * A fresh Clerk token for the grant behind `req.auth`: the session token, or a template token. For calling
    * your own Clerk-protected APIs as the user (token exchange: the MCP access token is never passed on).
    * Takes `extra.authInfo` of either MCP SDK major as it is.
+   *
+   * With organizations on, Clerk mints for the organization active in the browser session and cannot be told
+   * another: when that is not the grant's, this throws a `ClerkTokenOrganizationError` instead of handing out a
+   * token for a different organization (docs/organizations.md).
    */
   clerkToken(auth: AuthInfoLike | undefined, options?: { template?: string }): Promise<string>;
   /** The AS metadata document, as served. */
@@ -174,7 +179,9 @@ export async function createMcpIssuer(options: McpIssuerOptions): Promise<McpIss
         throw new ClerkAuthMissingError('clerkToken');
       }
       try {
-        return await ctx.identity.mint(identity.sessionId, tokenOptions?.template);
+        const token = await ctx.identity.mint(identity.sessionId, tokenOptions?.template);
+        if (config.organizations) assertTokenOrganization(token, identity.orgId);
+        return token;
       } catch (error) {
         // The user signed out: the grant ends now, not at its next refresh (SPEC §11).
         if (error instanceof ClerkSessionEndedError) await ctx.revocations.revokeGrant(identity.grantId);

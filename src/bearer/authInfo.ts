@@ -18,8 +18,14 @@ export type ClerkAuthExtra = {
   userId: string;
   /** The Clerk session the grant is bound to (for the downstream helper). */
   sessionId: string;
-  /** The organization fixed in the grant, when organizations are on. */
+  /** The organization fixed in the grant, when organizations are on (`org_id`). */
   orgId?: string;
+  /** The organization's slug (`org_slug`). */
+  orgSlug?: string;
+  /** The user's role in it, e.g. `org:admin` (`org_role`), as of the grant's last refresh. */
+  orgRole?: string;
+  /** The permissions of that role (`org_permissions`). */
+  orgPermissions?: string[];
   grantId: string;
 };
 
@@ -70,7 +76,14 @@ export async function authInfoFromToken(ctx: Pick<IssuerContext, 'keys' | 'confi
     scopes: claims.scope.split(' ').filter(Boolean),
     expiresAt: claims.exp,
     resource: new URL(claims.aud),
-    extra: { userId: claims.sub, sessionId: claims.sid, grantId: claims.gid },
+    extra: {
+      userId: claims.sub,
+      sessionId: claims.sid,
+      grantId: claims.gid,
+      ...(claims.org_id !== undefined
+        ? { orgId: claims.org_id, orgSlug: claims.org_slug ?? '', orgRole: claims.org_role ?? '', orgPermissions: [...(claims.org_permissions ?? [])] }
+        : {}),
+    },
   };
 }
 

@@ -30,7 +30,14 @@ export function clerkAuth(authInfo: AuthInfoLike | undefined): ClerkAuthExtra {
   return {
     userId: extra.userId,
     sessionId: extra.sessionId,
-    ...(text(extra.orgId) ? { orgId: extra.orgId } : {}),
+    ...(text(extra.orgId)
+      ? {
+          orgId: extra.orgId,
+          ...(typeof extra.orgSlug === 'string' ? { orgSlug: extra.orgSlug } : {}),
+          ...(typeof extra.orgRole === 'string' ? { orgRole: extra.orgRole } : {}),
+          ...(Array.isArray(extra.orgPermissions) ? { orgPermissions: extra.orgPermissions.filter((p): p is string => typeof p === 'string') } : {}),
+        }
+      : {}),
     grantId: extra.grantId,
   };
 }

@@ -104,7 +104,17 @@ export interface McpIssuerOptions {
     store?: (limiter: 'register' | 'token' | 'authorize') => RateLimitStore;
   };
   logger?: Logger;
+  /**
+   * Organization-scoped grants (docs/organizations.md). Off by default (`false`): grants are the user's. `'optional'`:
+   * the consent page offers the user's Clerk organizations and the personal account; `'required'`: an organization
+   * must be chosen. The choice is fixed in the grant; tokens carry it as `org_id`, `org_slug`, `org_role`,
+   * `org_permissions`, and every refresh checks the membership again.
+   */
+  organizations?: OrganizationsMode;
 }
+
+/** The `organizations` option: off, or whether a grant may be the personal account's (`optional`) or not (`required`). */
+export type OrganizationsMode = false | 'optional' | 'required';
 
 const rateLimitSetting: Shape = oneOf(
   'false or { windowMs, limit, keyGenerator }',
@@ -154,6 +164,7 @@ export const OPTION_SHAPES: Section = {
     section({ fetch: fn, allowLoopback: boolean, maxBytes: positiveInteger, timeoutMs: positiveInteger, ca: oneOf('a PEM string or an array of them', string, stringArray) }),
   ),
   rateLimit: section({ register: rateLimitSetting, token: rateLimitSetting, authorize: rateLimitSetting, store: fn }),
+  organizations: oneOf("false, 'optional' or 'required'", literal(false), literal('optional'), literal('required')),
   logger,
 };
 
@@ -178,6 +189,7 @@ export interface ResolvedConfig {
   resourceName?: string;
   rateLimit: NonNullable<McpIssuerOptions['rateLimit']>;
   clientIdMetadataDocuments: Exclude<McpIssuerOptions['clientIdMetadataDocuments'], undefined>;
+  organizations: OrganizationsMode;
 }
 
 /** Seconds a refresh trusts what Clerk last confirmed when webhooks report session ends (`clerk.claimsMaxAge`). */
@@ -271,6 +283,8 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
     throw new ConfigurationError('clientIdMetadataDocuments.allowLoopback is a development allowance and is refused with NODE_ENV=production');
   }
 
+  const organizations = options.organizations ?? false;
+
   return {
     urls,
     dev,
@@ -291,5 +305,6 @@ export function resolveConfig(options: McpIssuerOptions, env: NodeJS.ProcessEnv 
     resourceName: options.resourceName,
     rateLimit: options.rateLimit ?? {},
     clientIdMetadataDocuments: cimd,
+    organizations,
   };
 }

@@ -23,7 +23,23 @@ export interface Grant {
    * when the code was issued, then at each refresh that asked Clerk.
    */
   checkedAt?: number;
+  /** The organization the user chose on the consent page (option `organizations`), fixed for the grant's life. */
+  organization?: GrantOrganization;
   [key: string]: unknown;
+}
+
+/**
+ * The organization a grant acts for, as the membership said at the last check (consent, then every refresh): the
+ * id never changes; the role and permissions follow the membership.
+ */
+export interface GrantOrganization {
+  id: string;
+  name: string;
+  slug: string;
+  /** Clerk's role key, e.g. `org:admin`. */
+  role: string;
+  /** Clerk's permission keys of that role, e.g. `org:sys_memberships:read`. */
+  permissions: string[];
 }
 
 /** Store keys, in one place so the Redis store and the benchmarks see the same layout. */
@@ -40,6 +56,9 @@ export const KEYS = {
   revokedToken: (grantId: string, jti: string) => `revoked-jti:{${grantId}}:${jti}`,
   grantsBySession: (sessionId: string) => `grants-by-session:${sessionId}`,
   grantsByUser: (userId: string) => `grants-by-user:${userId}`,
+  grantsByOrganization: (orgId: string) => `grants-by-org:${orgId}`,
+  endedMembership: (orgId: string, userId: string) => `membership-ended:${orgId}:${userId}`,
+  deletedOrganization: (orgId: string) => `org-deleted:${orgId}`,
   endedSession: (sessionId: string) => `session-ended:${sessionId}`,
   deletedUser: (userId: string) => `user-deleted:${userId}`,
   webhookDelivery: (deliveryId: string) => `webhook-delivery:${deliveryId}`,

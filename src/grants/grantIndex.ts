@@ -76,15 +76,18 @@ export class GrantIndex {
       createdAt: options.now,
       expiresAt: options.now + lifetime,
       ...options.client,
-      ...(typeof grant.orgId === 'string' ? { orgId: grant.orgId } : {}),
-      ...(typeof grant.orgName === 'string' ? { orgName: grant.orgName } : {}),
+      ...(grant.organization ? { orgId: grant.organization.id, orgName: grant.organization.name } : {}),
     };
     const member = JSON.stringify(entry);
     await this.store.addToSet(KEYS.grantsBySession(grant.sessionId), member, lifetime);
     await this.store.addToSet(KEYS.grantsByUser(grant.userId), member, lifetime);
+    const orgId = grant.organization?.id;
+    if (orgId) await this.store.addToSet(KEYS.grantsByOrganization(orgId), member, lifetime);
     // Index first, then look for the marker; the webhook writes its marker first, then reads the index: one of
     // the two sees the other.
-    if (await this.store.existsAny([KEYS.endedSession(grant.sessionId), KEYS.deletedUser(grant.userId)])) {
+    const markers = [KEYS.endedSession(grant.sessionId), KEYS.deletedUser(grant.userId)];
+    if (orgId) markers.push(KEYS.endedMembership(orgId, grant.userId), KEYS.deletedOrganization(orgId));
+    if (await this.store.existsAny(markers)) {
       await this.revocations.revokeGrant(grant.grantId);
     }
   }
@@ -99,6 +102,24 @@ export class GrantIndex {
   async endUser(userId: string): Promise<number> {
     await this.store.put(KEYS.deletedUser(userId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
     return this.#revokeAll(KEYS.grantsByUser(userId));
+  }
+
+  /** Ends every grant of a user that acts for one organization (the membership was deleted); returns how many were live. */
+  async endMembership(orgId: string, userId: string): Promise<number> {
+    await this.store.put(KEYS.endedMembership(orgId, userId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
+    let ended = 0;
+    for (const { entry } of await this.#entries(KEYS.grantsByUser(userId))) {
+      if (entry.orgId !== orgId) continue;
+      if (!(await this.revocations.isGrantRevoked(entry.grantId))) ended++;
+      await this.revocations.revokeGrant(entry.grantId);
+    }
+    return ended;
+  }
+
+  /** Ends every grant that acts for an organization (it was deleted); returns how many were live. */
+  async endOrganization(orgId: string): Promise<number> {
+    await this.store.put(KEYS.deletedOrganization(orgId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
+    return this.#revokeAll(KEYS.grantsByOrganization(orgId));
   }
 
   /**

@@ -71,7 +71,7 @@ export class RefreshFamilies {
    * Rotates: the current token yields its successor; its predecessor within the grace window yields the same
    * successor again; anything older (or the predecessor after the window) revokes the family.
    */
-  async rotate(token: string, clientId: string, now: number, renewed?: Pick<Grant, 'claims' | 'checkedAt'>): Promise<RefreshOutcome> {
+  async rotate(token: string, clientId: string, now: number, renewed?: Pick<Grant, 'claims' | 'checkedAt' | 'organization'>): Promise<RefreshOutcome> {
     const hash = hashCredential(token);
     const ref = await this.store.get<{ grantId: string }>(KEYS.refreshToken(hash));
     if (!ref) return { ok: false, reason: 'unknown' };
@@ -87,9 +87,11 @@ export class RefreshFamilies {
 
       if (hash === family.current) {
         const ttl = family.expiresAt - now;
-        // What Clerk confirmed for this refresh (fresh identity claims, the time) replaces what was kept:
-        // /userinfo answers from the claims.
-        const next: RefreshFamily = { ...family, ...renewed, current: successorHash, previous: hash, rotatedAt: now };
+        // What Clerk confirmed for this refresh replaces what was kept: fresh identity claims (what /userinfo answers
+        // from), the time, and the membership re-checked (an org-bound grant's role may change; its organization never does).
+        const { organization, ...confirmed } = renewed ?? {};
+        const membership = organization && family.organization?.id === organization.id ? { organization } : {};
+        const next: RefreshFamily = { ...family, ...confirmed, ...membership, current: successorHash, previous: hash, rotatedAt: now };
         // The successor's lookup record first: should the store fail between the two writes, the family never
         // names a successor nobody can find (a lone lookup record for a token never handed out is harmless).
         await this.store.put(KEYS.refreshToken(successorHash), { grantId: family.grantId }, ttl);

@@ -31,6 +31,25 @@ export interface ConsentView {
   asksAgain?: boolean;
   /** Hidden fields that carry the authorization request and the CSRF token. */
   fields: Array<[string, string]>;
+  /**
+   * With organizations on: the user's memberships to choose from, whether the personal account is a choice
+   * (`optional`), and the preselected one (`null`: the personal account).
+   */
+  organizations?: { choices: Array<{ id: string; name: string; role: string }>; personal: boolean; selected: string | null };
+}
+
+/** Clerk's role keys read `org:admin`; the page shows `admin`. */
+const roleLabel = (role: string) => role.replace(/^org:/, '');
+
+/** The organization choice: radio buttons posted as `organization` (empty: the personal account). */
+function organizationChoice(view: NonNullable<ConsentView['organizations']>): string {
+  const option = (value: string, label: string, detail: string, checked: boolean) =>
+    `<li><label><input type="radio" name="organization" value="${escapeHtml(value)}"${checked ? ' checked' : ''} required> <strong>${escapeHtml(label)}</strong> <span class="muted">${escapeHtml(detail)}</span></label></li>`;
+  const items = view.choices.map((o) => option(o.id, o.name, roleLabel(o.role), view.selected === o.id));
+  if (view.personal) items.push(option('', 'Personal account', 'not an organization', view.selected === null));
+  return `<fieldset class="organizations" id="organization-choice"><legend>Act for</legend>
+<ul>${items.join('\n')}</ul>
+<p class="muted">The application acts for this choice until you revoke it, whatever organization you switch to later.</p></fieldset>`;
 }
 
 export function sendConsentPage(res: Response, view: ConsentView): void {
@@ -61,6 +80,7 @@ ${asksAgain}<p>It asks for:</p>
 <p class="muted">After you decide, you will be sent to <strong id="redirect-host">${escapeHtml(view.redirectTarget)}</strong>.
 Only allow applications you trust.</p>
 <form method="post" action="${escapeHtml(view.action)}">
+${view.organizations ? organizationChoice(view.organizations) : ''}
 ${hidden}
 <div class="actions"><button type="submit" name="decision" value="deny">Deny</button>
 <button type="submit" name="decision" value="allow" class="primary">Allow</button></div>

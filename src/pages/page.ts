@@ -30,6 +30,9 @@ const STYLE = `
   button.primary { background: #2f5bea; border-color: #2f5bea; color: #fff; }
   /* Grey on blue is unreadable: secondary text inside a primary button keeps the button's light text. */
   button.primary .muted { color: #dfe6fd; }
+  fieldset.organizations { border: 1px solid #c5cad1; border-radius: 8px; margin: 1rem 0 0; padding: .5rem 1rem; }
+  fieldset.organizations ul { list-style: none; padding: 0; margin: .25rem 0; }
+  fieldset.organizations li { margin: .35rem 0; }
   .error { border-left: 4px solid #c62828; padding-left: .75rem; }
   .notice { border-left: 4px solid #b7791f; padding-left: .75rem; }
   a { color: #2f5bea; }

@@ -14,6 +14,19 @@ export interface ConsentForm {
   action: string;
   /** The hidden fields, in document order; the caller adds `decision`. */
   fields: Array<[string, string]>;
+  /**
+   * With organizations on: the `organization` radio values offered (`''` is the personal account) and the one
+   * preselected; the caller posts one of them as `organization`.
+   */
+  organizations?: { values: string[]; selected?: string };
+}
+
+/** The organization choice of the form: its radio values and the checked one. */
+function readOrganizations(form: string): ConsentForm['organizations'] {
+  const radios = [...form.matchAll(/<input type="radio" name="organization" value="([^"]*)"( checked)?/g)];
+  if (radios.length === 0) return undefined;
+  const checked = radios.find((m) => m[2] !== undefined);
+  return { values: radios.map((m) => unescapeHtml(m[1])), ...(checked ? { selected: unescapeHtml(checked[1]) } : {}) };
 }
 
 /** The consent form of a page, or `undefined` when the page has none (an error page, a sign-in page). */
@@ -23,5 +36,6 @@ export function readConsentForm(html: string): ConsentForm | undefined {
   const fields = [...form[2].matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map(
     (m) => [unescapeHtml(m[1]), unescapeHtml(m[2])] as [string, string],
   );
-  return { action: unescapeHtml(form[1]), fields };
+  const organizations = readOrganizations(form[2]);
+  return { action: unescapeHtml(form[1]), fields, ...(organizations ? { organizations } : {}) };
 }

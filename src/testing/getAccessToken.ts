@@ -33,6 +33,11 @@ export interface GetAccessTokenOptions {
   scopes: string[];
   /** The registered client's `client_name` (shown on the consent page). Default `getAccessToken test client`. */
   clientName?: string;
+  /**
+   * With organizations on: the organization to choose on the consent page (`''`: the personal account). Default:
+   * the one the page preselects (the session's active organization).
+   */
+  organization?: string;
 }
 
 export interface IssuedTokens {
@@ -142,6 +147,8 @@ async function runFlow(base: string, options: GetAccessTokenOptions): Promise<Is
     if (!form) throw new GetAccessTokenError(`GET /authorize showed a page without a consent form: ${textOf(html)}`);
     const body = new URLSearchParams(form.fields);
     body.set('decision', 'allow');
+    const organization = options.organization ?? form.organizations?.selected;
+    if (form.organizations && organization !== undefined) body.set('organization', organization);
     // The Origin a browser sends when the form is posted from the issuer's own page.
     res = await fetch(new URL(form.action, base), {
       method: 'POST',

@@ -6,6 +6,8 @@
  */
 import { randomCredential } from '../crypto/secrets.js';
 import type { TokenKeys } from './tokenKeys.js';
+import type { GrantOrganization } from '../grants/grant.js';
+import { organizationClaims, type OrganizationClaims } from '../policy/organizationClaims.js';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
@@ -19,6 +21,8 @@ export interface AccessTokenGrant {
   /** Grant id (`gid`): revoking the grant revokes every access token carrying it. */
   grantId: string;
   authTime: number;
+  /** The organization fixed in the grant (option `organizations`): `org_id`, `org_slug`, `org_role`, … */
+  organization?: GrantOrganization;
 }
 
 export interface AccessTokenClaims {
@@ -33,6 +37,11 @@ export interface AccessTokenClaims {
   auth_time: number;
   sid: string;
   gid: string;
+  org_id?: string;
+  org_name?: string;
+  org_slug?: string;
+  org_role?: string;
+  org_permissions?: string[];
 }
 
 /** Issues a signed access token; returns it with its `jti` and lifetime. */
@@ -53,6 +62,7 @@ export async function issueAccessToken(
     auth_time: grant.authTime,
     sid: grant.sessionId,
     gid: grant.grantId,
+    ...(grant.organization ? (organizationClaims(grant.organization) satisfies OrganizationClaims) : {}),
   };
   return { token: await keys.sign({ ...claims }, ACCESS_TOKEN_TYPE), claims };
 }

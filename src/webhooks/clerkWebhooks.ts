@@ -2,7 +2,8 @@
  * Clerk webhooks that end grants (SPEC §11 "A grant ends when its Clerk session does"): a mountable handler that
  * verifies Clerk's signed deliveries with `@clerk/backend`'s `verifyWebhook` (Svix / Standard Webhooks: HMAC over
  * id, timestamp and the raw body; timestamps outside five minutes refused) and, on `session.ended|removed|revoked`,
- * revokes every grant bound to that session; on `user.deleted`, every grant of that user. From then on the
+ * revokes every grant bound to that session; on `user.deleted`, every grant of that user; on
+ * `organizationMembership.deleted` and `organization.deleted`, the org-bound grants concerned. From then on the
  * bearer check refuses their access tokens (it reads the revocation markers on every request, on every instance)
  * and refresh answers `invalid_grant`.
  *
@@ -32,11 +33,6 @@ export interface ClerkWebhooksOptions {
 /** The session events after which the session can no longer be used: its grants end. */
 const SESSION_ENDED = new Set(['session.ended', 'session.removed', 'session.revoked']);
 
-/**
- * Organization events that will end org-bound grants (SPEC §11) once grants carry an organization; until the
- * `organizations` option exists no grant is org-bound, so they are acknowledged and ignored like unknown events.
- */
-const ORGANIZATION_ENDED = new Set(['organizationMembership.deleted', 'organization.deleted']);
 
 /**
  * How long a processed delivery id is remembered: the verifier's tolerance (five minutes either side of the
@@ -78,6 +74,8 @@ function refusal(headers: Headers, cause: unknown): OAuthError {
   return new OAuthError('invalid_request', { description, cause });
 }
 
+const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
 function send(res: Response, error: OAuthError): void {
   res.status(error.status).set(error.headers).json(error.toJSON());
 }
@@ -99,11 +97,14 @@ export function clerkWebhooks(ctx: Pick<IssuerContext, 'store' | 'grantIndex' | 
     const id = typeof data.id === 'string' && data.id !== '' ? data.id : undefined;
     if (SESSION_ENDED.has(type) && id) return { received: true, grantsEnded: await ctx.grantIndex.endSession(id) };
     if (type === 'user.deleted' && id) return { received: true, grantsEnded: await ctx.grantIndex.endUser(id) };
-    if (ORGANIZATION_ENDED.has(type)) {
-      // The seam for organizations (SPEC §11): once grants are bound to an organization, end here the grants of
-      // that membership (`data.organization.id` with `data.public_user_data.user_id`) or organization (`data.id`).
-      return { received: true, ignored: true };
+    // Org-bound grants (option `organizations`, SPEC §11): a deleted membership ends that user's grants for the
+    // organization; a deleted organization ends every grant acting for it.
+    if (type === 'organizationMembership.deleted') {
+      const orgId = textOf((data.organization as Record<string, unknown> | undefined)?.id);
+      const userId = textOf((data.public_user_data as Record<string, unknown> | undefined)?.user_id);
+      if (orgId && userId) return { received: true, grantsEnded: await ctx.grantIndex.endMembership(orgId, userId) };
     }
+    if (type === 'organization.deleted' && id) return { received: true, grantsEnded: await ctx.grantIndex.endOrganization(id) };
     return { received: true, ignored: true };
   }
 

@@ -40,6 +40,12 @@ export class UserAgent {
   /** The last HTML page seen (consent or error page). */
   lastPage?: { status: number; html: string; headers: Headers };
 
+  /**
+   * With organizations on, the organization to pick on the consent page (`''`: the personal account); default
+   * the preselected one, as a user who just presses Allow.
+   */
+  organization?: string;
+
   /** @param signInAs the Clerk user id to pick on the dev stand-in's sign-in page; without it that page stops the walk. */
   constructor(
     readonly origin: string,
@@ -99,6 +105,9 @@ export class UserAgent {
       const form = parseForm(html);
       const body = new URLSearchParams(form.fields);
       body.set('decision', decision);
+      const preselected = /<input type="radio" name="organization" value="([^"]*)" checked/.exec(html)?.[1];
+      const organization = this.organization ?? (preselected === undefined ? undefined : unescapeHtml(preselected));
+      if (organization !== undefined) body.set('organization', organization);
       res = await this.#request('POST', new URL(form.action, this.origin).href, body);
       answered = true;
     }

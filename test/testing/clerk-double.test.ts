@@ -324,6 +324,59 @@ describe('Clerk double', () => {
       assert.equal(plain.body.object, 'token');
     });
 
+    it('UsersGetOrganizationMemberships 200: the seeded memberships with role, permissions, organization; limit and offset apply', async () => {
+      const res = await request(app).get('/clerk/v1/users/user_test_alice/organization_memberships').set('Authorization', auth);
+      contract.assertResponse('GET', '/users/{user_id}/organization_memberships', res);
+      assert.equal(res.body.total_count, 2);
+      const byOrg = Object.fromEntries(res.body.data.map((m: Json) => [(m.organization as Json).id, m]));
+      assert.equal(byOrg.org_test_acme.role, 'org:admin');
+      assert.ok((byOrg.org_test_acme.permissions as string[]).includes('org:sys_memberships:manage'));
+      assert.equal(byOrg.org_test_globex.role, 'org:member');
+      assert.deepEqual(byOrg.org_test_globex.permissions, ['org:sys_memberships:read']);
+      assert.equal((byOrg.org_test_globex.public_user_data as Json).user_id, 'user_test_alice');
+      const page = await request(app).get('/clerk/v1/users/user_test_alice/organization_memberships?limit=1&offset=1').set('Authorization', auth);
+      contract.assertResponse('GET', '/users/{user_id}/organization_memberships', page);
+      assert.equal(page.body.data.length, 1);
+      assert.equal(page.body.total_count, 2);
+      const bob = await request(app).get('/clerk/v1/users/user_test_bob/organization_memberships').set('Authorization', auth);
+      contract.assertResponse('GET', '/users/{user_id}/organization_memberships', bob);
+      assert.deepEqual(bob.body, { data: [], total_count: 0 });
+    });
+
+    it('ListOrganizationMemberships 200 filtered by user_id; DeleteOrganizationMembership 200 then 404; setMembershipRole() shows', async () => {
+      double.setMembershipRole('org_test_globex', 'user_test_alice', 'org:admin');
+      const listed = await request(app).get('/clerk/v1/organizations/org_test_globex/memberships?user_id=user_test_alice').set('Authorization', auth);
+      contract.assertResponse('GET', '/organizations/{organization_id}/memberships', listed);
+      assert.equal(listed.body.total_count, 1);
+      assert.equal(listed.body.data[0].role, 'org:admin');
+      const other = await request(app).get('/clerk/v1/organizations/org_test_globex/memberships?user_id=user_test_bob').set('Authorization', auth);
+      contract.assertResponse('GET', '/organizations/{organization_id}/memberships', other);
+      assert.deepEqual(other.body, { data: [], total_count: 0 });
+      const removed = await request(app).delete('/clerk/v1/organizations/org_test_globex/memberships/user_test_alice').set('Authorization', auth);
+      contract.assertResponse('DELETE', '/organizations/{organization_id}/memberships/{user_id}', removed);
+      assert.equal(removed.body.organization.id, 'org_test_globex');
+      const again = await request(app).delete('/clerk/v1/organizations/org_test_globex/memberships/user_test_alice').set('Authorization', auth);
+      contract.assertResponse('DELETE', '/organizations/{organization_id}/memberships/{user_id}', again);
+      assert.equal(again.status, 404);
+    });
+
+    it('setActiveOrganization(): session tokens carry o { id, slg, rol }, templates render {{org.*}}, the Session names it', async () => {
+      const session = double.createSession('user_test_alice');
+      double.setActiveOrganization(session.id, 'org_test_acme');
+      await createTemplate({ name: 'org', claims: { org_id: '{{org.id}}', org_role: '{{org.role}}', org_slug: '{{org.slug}}' } }).expect(200);
+      const template = await request(app).post(`/clerk/v1/sessions/${session.id}/tokens/org`).set('Authorization', auth).send({});
+      contract.assertResponse('POST', '/sessions/{session_id}/tokens/{template_name}', template);
+      const claims = decodeJwt(template.body.jwt);
+      assert.deepEqual([claims.org_id, claims.org_role, claims.org_slug], ['org_test_acme', 'org:admin', 'acme']);
+      const plain = await request(app).post(`/clerk/v1/sessions/${session.id}/tokens`).set('Authorization', auth);
+      assert.deepEqual(decodeJwt(plain.body.jwt).o, { id: 'org_test_acme', slg: 'acme', rol: 'admin' });
+      const got = await request(app).get(`/clerk/v1/sessions/${session.id}`).set('Authorization', auth);
+      contract.assertResponse('GET', '/sessions/{session_id}', got);
+      assert.equal(got.body.last_active_organization_id, 'org_test_acme');
+      double.setActiveOrganization(session.id, null);
+      assert.equal(decodeJwt(await double.sessionToken(session.id)).o, undefined);
+    });
+
     it('GetUser 200: the User with its verified primary email address', async () => {
       const res = await request(app).get('/clerk/v1/users/user_test_alice').set('Authorization', auth);
       contract.assertResponse('GET', '/users/{user_id}', res);

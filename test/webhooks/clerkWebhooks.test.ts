@@ -134,19 +134,20 @@ describeWithStores('Clerk webhooks end grants', () => {
     await assertEnded(g);
   });
 
-  it('unknown events and organization events (no org-bound grants yet) answer 200 and are ignored', async () => {
+  it('unknown events answer 200 and are ignored; organization events end no grant that is not bound to the organization', async () => {
     const { browser } = await h.signedInBrowser(ALICE);
     const g = await grant(browser);
     for (const [type, data] of [
       ['user.created', { id: 'user_new', object: 'user' }],
       ['session.created', sessionData('sess_other', ALICE, 'active')],
-      ['organization.deleted', { deleted: true, id: 'org_1', object: 'organization' }],
       ['organizationMembership.deleted', { id: 'orgmem_1', object: 'organization_membership' }],
       ['something.new', {}],
     ] as const) {
       const delivery = await deliver(hookUrl, clerkEvent(type, data), { secret });
       assert.deepEqual([delivery.status, delivery.body], [200, { received: true, ignored: true }], type);
     }
+    const orgDeleted = await deliver(hookUrl, clerkEvent('organization.deleted', { deleted: true, id: 'org_test_acme', object: 'organization' }), { secret });
+    assert.deepEqual([orgDeleted.status, orgDeleted.body], [200, { received: true, grantsEnded: 0 }]);
     await assertAlive(g);
   });
 

@@ -17,11 +17,15 @@ import { fromStore } from '../../http/errorHandler.js';
 import { rateLimited } from '../../http/rateLimit.js';
 import { sendConsentPage } from '../../pages/consentPage.js';
 import { sendErrorPage } from '../../pages/errorPage.js';
+import { sendNoOrganizationPage } from '../../pages/noOrganizationPage.js';
 import { clientIdentityAssured } from '../../policy/clientIdentity.js';
 import { readAuthorizationRequest, RedirectableError, UnredirectableError, type AuthorizationRequest } from './authorizationRequest.js';
 import { authorizationResponseUrl } from './authorizationResponse.js';
 import { browserClerkSession, browserSession, isSameOriginFormPost } from './browserSession.js';
-import { consentCsrfToken, consentCsrfValid, CSRF_FIELD } from './consentCsrf.js';
+import { consentCsrfToken, consentCsrfValid, CSRF_FIELD, ORGANIZATION_FIELD } from './consentCsrf.js';
+import { currentMembership, userMemberships } from '../../clerk/organizationMemberships.js';
+import type { GrantOrganization } from '../../grants/grant.js';
+import { withGrantOrganization } from '../../policy/organizationClaims.js';
 import { AUTH_AFTER, authAfterMarker, verifiedAuthAfter } from './freshSignIn.js';
 import { stopHandshakeLoop, withoutClerkParameters } from './clerkHandshake.js';
 
@@ -30,7 +34,12 @@ interface SignedInUser {
   userId: string;
   sessionId: string;
   authTime: number;
+  /** The organization active in the browser session: the consent page's preselection, nothing more. */
+  activeOrgId?: string;
 }
+
+/** With organizations on, what the grant acts for: an organization, or `null` for the personal account. */
+type Chosen = GrantOrganization | null;
 
 export function authorizationEndpoint(ctx: IssuerContext): Router {
   const { config } = ctx;
@@ -90,7 +99,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
     if (!auth) return undefined;
     try {
       const session = await clerkSessions.activeSession(auth.sessionId);
-      return { userId: auth.userId, sessionId: auth.sessionId, authTime: session.authTime };
+      return { userId: auth.userId, sessionId: auth.sessionId, authTime: session.authTime, ...(auth.orgId ? { activeOrgId: auth.orgId } : {}) };
     } catch (error) {
       if (error instanceof ClerkSessionEndedError) return undefined;
       if (error instanceof OAuthError) throw new RedirectableError(error, request.redirectUri, request.state);
@@ -102,7 +111,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
   const signInUrl = (request: AuthorizationRequest, forceFresh: boolean): string => {
     const back = new URL(config.urls.endpoint('authorization'));
     // The consent form's own fields are not part of the request: coming back, the user decides again.
-    const own = [AUTH_AFTER, 'decision', CSRF_FIELD];
+    const own = [AUTH_AFTER, 'decision', CSRF_FIELD, ORGANIZATION_FIELD];
     for (const [name, value] of request.params) if (!own.includes(name) && !(forceFresh && name === 'prompt')) back.searchParams.set(name, value);
     if (forceFresh) {
       const prompt = [...request.prompts].filter((p) => p !== 'login').join(' ');
@@ -120,12 +129,15 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
     res.redirect(302, signInUrl(request, forceFresh));
   };
 
-  const issueCode = async (res: Response, request: AuthorizationRequest, user: SignedInUser, status = 302) => {
+  /** `organization`: with organizations on, the grant's (`null`: the personal account); `undefined` when off. */
+  const issueCode = async (res: Response, request: AuthorizationRequest, user: SignedInUser, status = 302, organization?: Chosen) => {
     // The identity claims are minted now, while the user waits on a redirect anyway: the code exchange then needs
     // no Clerk call (SPEC §11). A session that ended since it was checked is a signed-out browser.
     let claims: Record<string, unknown> | undefined;
     try {
       if (request.scopes.includes('openid')) claims = await ctx.identity.templateClaims(user.sessionId);
+      // The template renders org claims for the organization active in the browser: the grant's replace them.
+      if (claims && organization !== undefined) claims = withGrantOrganization(claims, organization ?? undefined);
     } catch (error) {
       if (!(error instanceof ClerkSessionEndedError)) throw error instanceof OAuthError ? new RedirectableError(error, request.redirectUri, request.state) : error;
       if (request.prompts.has('none')) throw new RedirectableError(new OAuthError('login_required', { description: 'the user is not signed in' }), request.redirectUri, request.state);
@@ -146,16 +158,30 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       ...(claims ? { claims } : {}),
       // When Clerk last confirmed the session: the session check (perhaps cached for a few seconds) or this mint.
       checkedAt: ctx.now(),
+      ...(organization ? { organization } : {}),
     });
     ctx.logger.debug('authorization code issued', { client_id: request.client.client_id, user: user.userId, scope: request.scopes.join(' ') });
     answer(res, request, { code }, status);
   };
 
   /** `asksAgain`: the user approved this client before, but its identity is not assured (RFC 8252 §8.6). */
-  const showConsent = async (res: Response, request: AuthorizationRequest, user: SignedInUser, asksAgain = false) => {
-    // Only the authorization request travels in hidden fields: a `decision` or CSRF field smuggled into the
-    // request must never reach the form, where it would be posted before the button the user pressed.
-    const fields: Array<[string, string]> = [...request.params].filter(([n]) => n !== AUTH_AFTER && n !== 'decision' && n !== CSRF_FIELD);
+  const showConsent = async (res: Response, request: AuthorizationRequest, user: SignedInUser, asksAgain = false, remembered?: string | null) => {
+    // With organizations on, the user picks one of their memberships (the browser's active one preselected).
+    let organizations;
+    if (config.organizations) {
+      const memberships = await clerkMemberships(request, user);
+      if (memberships.length === 0 && config.organizations === 'required') return noOrganization(res, request, user);
+      const preselected = remembered !== undefined ? remembered : (user.activeOrgId ?? null);
+      const listed = memberships.some((m) => m.id === preselected) || (preselected === null && config.organizations === 'optional');
+      organizations = {
+        choices: memberships.map((m) => ({ id: m.id, name: m.name, role: m.role })),
+        personal: config.organizations === 'optional',
+        selected: listed ? preselected : config.organizations === 'optional' ? null : memberships[0].id,
+      };
+    }
+    // Only the authorization request travels in hidden fields: a `decision`, organization or CSRF field smuggled
+    // into the request must never reach the form, where it would be posted before what the user chose.
+    const fields: Array<[string, string]> = [...request.params].filter(([n]) => n !== AUTH_AFTER && n !== 'decision' && n !== CSRF_FIELD && n !== ORGANIZATION_FIELD);
     fields.push([CSRF_FIELD, consentCsrfToken(ctx.csrfKeys[0], user.sessionId, new Map(fields))]);
     const redirect = new URL(request.redirectUri);
     const resource = new URL(config.urls.resource);
@@ -171,7 +197,46 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       ...(request.client.metadata_document ? { documentHost: new URL(request.client.client_id).host } : { selfDeclaredName: request.client.client_name !== undefined }),
       asksAgain,
       fields,
+      ...(organizations ? { organizations } : {}),
     });
+  };
+
+  /** The user's memberships from Clerk; Clerk unreachable goes back to the client as `temporarily_unavailable`. */
+  const clerkMemberships = async (request: AuthorizationRequest, user: SignedInUser): Promise<GrantOrganization[]> => {
+    try {
+      return await userMemberships(ctx.identity.client, user.userId);
+    } catch (error) {
+      if (error instanceof OAuthError) throw new RedirectableError(error, request.redirectUri, request.state);
+      throw error;
+    }
+  };
+
+  /** `required` and the user belongs to no organization: a page that says so, and the client gets `access_denied`. */
+  const noOrganization = async (res: Response, request: AuthorizationRequest, user: SignedInUser) => {
+    const denied = new OAuthError('access_denied', { description: 'the user belongs to no organization' });
+    sendNoOrganizationPage(res, {
+      clientName: request.client.client_name ?? request.client.client_id,
+      userLabel: await clerkSessions.userLabel(user.sessionId, user.userId),
+      backUrl: authorizationResponseUrl(request.redirectUri, config.urls.issuer, { error: denied }, request.state),
+    });
+  };
+
+  /**
+   * The organization a remembered approval stands for, checked with Clerk: `undefined` when there is none to
+   * reuse (never approved with organizations on, the personal account under `required`, or no longer a member).
+   */
+  const rememberedOrganization = async (request: AuthorizationRequest, user: SignedInUser): Promise<{ id: string | null; chosen?: Chosen } | undefined> => {
+    const last = await ctx.consents.lastOrganization(user.userId, request.client.client_id);
+    if (last === undefined) return undefined;
+    if (last === null) return config.organizations === 'optional' ? { id: null, chosen: null } : undefined;
+    let membership;
+    try {
+      membership = await currentMembership(ctx.identity.client, user.userId, last);
+    } catch (error) {
+      if (error instanceof OAuthError) throw new RedirectableError(error, request.redirectUri, request.state);
+      throw error;
+    }
+    return membership ? { id: last, chosen: membership } : { id: last };
   };
 
   /** GET after phase 1: the user, freshness (prompt=login, max_age), consent, then the code. */
@@ -196,16 +261,20 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
       return toSignIn(res, request, true);
     }
 
-    const consented = !request.prompts.has('consent') && (await ctx.consents.covers(user.userId, request.client.client_id, request.scopes));
+    // With organizations on, an approval is per organization: the one chosen last is reused, if still a member.
+    const remembered = config.organizations && !request.prompts.has('consent') ? await rememberedOrganization(request, user) : undefined;
+    const consented = config.organizations
+      ? remembered?.chosen !== undefined && (await ctx.consents.covers(user.userId, request.client.client_id, request.scopes, remembered.id))
+      : !request.prompts.has('consent') && (await ctx.consents.covers(user.userId, request.client.client_id, request.scopes));
     // Remembered consent answers silently only for a client whose identity is assured: any local program can
     // pose as a public loopback or private-use-scheme client with its client_id and its own PKCE.
     const assured = clientIdentityAssured(request.client, request.redirectUri);
-    if (consented && assured) return issueCode(res, request, user);
+    if (consented && assured) return issueCode(res, request, user, 302, config.organizations ? remembered!.chosen : undefined);
     if (none) {
       const description = consented ? 'this client cannot be verified on this redirect URI (RFC 8252 §8.6); the user must approve it again' : 'the user has not approved this client';
       throw new RedirectableError(new OAuthError('consent_required', { description }), request.redirectUri, request.state);
     }
-    return showConsent(res, request, user, consented);
+    return showConsent(res, request, user, consented, remembered?.chosen !== undefined ? remembered.id : undefined);
   };
 
   /** POST after phase 1: the consent decision, checked against the CSRF token of this user's session. */
@@ -219,8 +288,25 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
     if (form.get('decision') !== 'allow') {
       return answer(res, request, { error: new OAuthError('access_denied', { description: 'the user denied the request' }) }, 303);
     }
-    await ctx.consents.remember(user.userId, request.client.client_id, request.scopes);
-    return issueCode(res, request, user, 303);
+    if (!config.organizations) {
+      await ctx.consents.remember(user.userId, request.client.client_id, request.scopes);
+      return issueCode(res, request, user, 303);
+    }
+    // The choice is checked with Clerk, never taken from the form on trust: the user must be a member now.
+    const picked = form.get(ORGANIZATION_FIELD);
+    let chosen: Chosen | undefined;
+    if (picked === '' && config.organizations === 'optional') chosen = null;
+    else if (picked) {
+      try {
+        chosen = await currentMembership(ctx.identity.client, user.userId, picked);
+      } catch (error) {
+        if (error instanceof OAuthError) throw new RedirectableError(error, request.redirectUri, request.state);
+        throw error;
+      }
+    }
+    if (chosen === undefined) return sendErrorPage(res, 400, 'choose one of your organizations on the consent page; start again from the application');
+    await ctx.consents.remember(user.userId, request.client.client_id, request.scopes, chosen?.id ?? null);
+    return issueCode(res, request, user, 303, chosen);
   };
 
   router.get(

@@ -28,10 +28,12 @@ export function browserClerkSession(ctx: IssuerContext): RequestHandler {
 }
 
 /** The Clerk user and session of the browser's cookies; `undefined` when signed out or an `Authorization` header is present. */
-export function browserSession(req: Request): { userId: string; sessionId: string } | undefined {
+export function browserSession(req: Request): { userId: string; sessionId: string; orgId?: string } | undefined {
   if (req.headers.authorization !== undefined) return undefined;
   const auth = getAuth(req);
-  return auth.userId && auth.sessionId ? { userId: auth.userId, sessionId: auth.sessionId } : undefined;
+  if (!auth.userId || !auth.sessionId) return undefined;
+  // The organization active in the browser now: only a preselection on the consent page, never what a grant carries.
+  return { userId: auth.userId, sessionId: auth.sessionId, ...(auth.orgId ? { orgId: auth.orgId } : {}) };
 }
 
 /**

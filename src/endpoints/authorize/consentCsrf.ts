@@ -7,12 +7,14 @@
 import { requestMac, requestMacValid, type RequestMacInput } from './requestMac.js';
 
 export const CSRF_FIELD = 'csrf_token';
+/** The organization the user picks on the consent page: the user's choice, like `decision`, not the request's. */
+export const ORGANIZATION_FIELD = 'organization';
 
 const input = (sessionId: string, params: Map<string, string>): RequestMacInput => ({
   purpose: 'consent',
   bound: [sessionId],
   params,
-  exclude: [CSRF_FIELD, 'decision'],
+  exclude: [CSRF_FIELD, 'decision', ORGANIZATION_FIELD],
 });
 
 export function consentCsrfToken(key: Buffer, sessionId: string, params: Map<string, string>): string {

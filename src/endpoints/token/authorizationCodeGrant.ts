@@ -40,6 +40,8 @@ export async function authorizationCodeGrant(ctx: IssuerContext, client: ClientR
     resource: record.resource,
     authTime: record.authTime,
     checkedAt: record.checkedAt ?? ctx.now(),
+    // Fixed on the consent page (option `organizations`): the grant acts for it until it ends.
+    ...(record.organization ? { organization: record.organization } : {}),
   };
   // No Clerk call: the code is seconds old, and the identity claims were minted for a live session when it was
   // issued (SPEC §11). A code from before claims were kept (an upgrade in flight) still gets them from Clerk.

@@ -11,7 +11,7 @@ import { OAuthError } from '../../errors/oauthError.js';
 import type { Grant } from '../../grants/grant.js';
 import { isConfiguredResource } from '../../policy/resource.js';
 import { isSubset, parseScope } from '../../policy/scope.js';
-import { identityForGrant, tokenResponse, type TokenResponse } from './tokenResponse.js';
+import { identityForGrant, membershipForGrant, tokenResponse, type TokenResponse } from './tokenResponse.js';
 
 const REASONS = {
   unknown: 'the refresh token is invalid or revoked',
@@ -61,15 +61,17 @@ export async function refreshTokenGrant(ctx: IssuerContext, client: ClientRecord
 
   const scopes = requested && requested.length > 0 ? requested : family.scopes;
   let identityClaims: Record<string, unknown> | undefined;
-  let renewed: Pick<Grant, 'claims' | 'checkedAt'> | undefined;
+  let renewed: Pick<Grant, 'claims' | 'checkedAt' | 'organization'> | undefined;
   if (trustsKeptIdentity(ctx, family, scopes)) {
     identityClaims = scopes.includes('openid') ? family.claims : undefined;
   } else {
-    // The one Clerk call of a refresh, before rotating: if Clerk is briefly unreachable the client keeps a token
-    // that still works, instead of one that was rotated for a response it never received. With `openid` it mints
-    // fresh identity claims, which the family keeps from now on.
-    identityClaims = await identityForGrant(ctx, family, scopes);
-    renewed = { checkedAt: ctx.now(), ...(identityClaims ? { claims: identityClaims } : {}) };
+    // The Clerk call of a refresh, before rotating: if Clerk is briefly unreachable the client keeps a token that
+    // still works, instead of one that was rotated for a response it never received. With `openid` it mints fresh
+    // identity claims, which the family keeps from now on. An org-bound grant makes a second: its membership,
+    // re-checked (removed → invalid_grant; new role → new claims).
+    const organization = await membershipForGrant(ctx, family);
+    identityClaims = await identityForGrant(ctx, organization ? { ...family, organization } : family, scopes);
+    renewed = { checkedAt: ctx.now(), ...(identityClaims ? { claims: identityClaims } : {}), ...(organization ? { organization } : {}) };
   }
 
   const outcome = await ctx.refreshFamilies.rotate(form.refresh_token, client.client_id, ctx.now(), renewed);

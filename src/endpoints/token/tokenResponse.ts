@@ -11,6 +11,9 @@ import type { Grant } from '../../grants/grant.js';
 import { issueAccessToken } from '../../tokens/accessToken.js';
 import { issueIdToken } from '../../tokens/idToken.js';
 import { claimsForScopes } from '../../policy/claims.js';
+import { currentMembership } from '../../clerk/organizationMemberships.js';
+import { withGrantOrganization } from '../../policy/organizationClaims.js';
+import { OAuthError } from '../../errors/oauthError.js';
 
 export interface TokenResponse {
   access_token: string;
@@ -28,13 +31,32 @@ export interface TokenResponse {
  */
 export async function identityForGrant(ctx: IssuerContext, grant: Grant, scopes: readonly string[]): Promise<Record<string, unknown> | undefined> {
   try {
-    if (scopes.includes('openid')) return await ctx.identity.templateClaims(grant.sessionId);
+    if (scopes.includes('openid')) {
+      const claims = await ctx.identity.templateClaims(grant.sessionId);
+      // The template's org claims are rendered for the browser's active organization: the grant's replace them.
+      return ctx.config.organizations ? withGrantOrganization(claims, grant.organization) : claims;
+    }
     await ctx.identity.activeSession(grant.sessionId);
     return undefined;
   } catch (error) {
     if (error instanceof ClerkSessionEndedError) await ctx.revocations.revokeGrant(grant.grantId);
     throw error;
   }
+}
+
+/**
+ * The grant's membership as Clerk has it now (SPEC §11 Organizations): one Backend API call for an org-bound
+ * grant, none otherwise. A user no longer in the organization (or a deleted organization) ends the grant:
+ * it is revoked and the client gets `invalid_grant`. A changed role comes back with its new permissions.
+ */
+export async function membershipForGrant(ctx: IssuerContext, grant: Grant): Promise<Grant['organization']> {
+  if (!grant.organization) return undefined;
+  const membership = await currentMembership(ctx.identity.client, grant.userId, grant.organization.id);
+  if (!membership) {
+    await ctx.revocations.revokeGrant(grant.grantId);
+    throw new OAuthError('invalid_grant', { description: 'the user is no longer a member of the organization this grant acts for' });
+  }
+  return membership;
 }
 
 /** Mints the tokens of a grant; `identityClaims` come from {@link identityForGrant}. */
@@ -49,7 +71,7 @@ export async function tokenResponse(
   const { config, keys } = ctx;
   const access = await issueAccessToken(
     keys,
-    { ...grant, scopes: options.scopes },
+    { ...grant, scopes: options.scopes, ...(grant.organization ? { organization: grant.organization } : {}) },
     { issuer: config.urls.issuer, resource: grant.resource, lifetime: config.lifetimes.accessToken, now },
   );
   const response: TokenResponse = {

@@ -30,6 +30,7 @@ import {
   type JwtTemplateRecord,
 } from './resources.js';
 import { renderClaims } from './shortcodes.js';
+import { membershipJson, organizationShortcodes, type OrganizationDirectory } from './organizations.js';
 import { importCustomSigningKey, mintSessionToken, mintTemplateToken, type TemplateSigner } from './tokens.js';
 
 /** What the router reads and writes; the double owns it. */
@@ -44,6 +45,10 @@ export interface BapiState {
   readonly requests: ClerkDoubleRequestLog[];
   /** Handshake payloads the Frontend API left under a nonce (`format=nonce`), each read once. */
   readonly handshakeNonces?: Map<string, string[]>;
+  /** Organizations and memberships. */
+  readonly directory: OrganizationDirectory;
+  /** The `o` claim of the session's tokens: its active organization, if any. */
+  activeOrganization(session: ClerkDoubleSession): { id: string; slug: string; role: string } | undefined;
   /** The injected failure for a request of this method, consumed; `undefined` when none applies. */
   takeFailure(method: string): ClerkDoubleFailure | undefined;
 }
@@ -115,6 +120,7 @@ export function bapiRouter(state: BapiState): Router {
       userId: session.userId,
       issuedAt: nowSeconds(),
       lifetime: expiresInSeconds(req.body),
+      organization: state.activeOrganization(session),
     });
     send(state, req, res, 200, { object: 'token', jwt });
   });
@@ -128,7 +134,7 @@ export function bapiRouter(state: BapiState): Router {
       signer: await templateSigner(state, template),
       issuer: state.frontendApi,
       userId: user.id,
-      claims: renderClaims(template.claims, shortcodeContext(user)),
+      claims: renderClaims(template.claims, shortcodeContext(user, activeOrganizationTree(state, session))),
       issuedAt: nowSeconds(),
       lifetime: expiresInSeconds(req.body) ?? template.lifetime,
       allowedClockSkew: template.allowedClockSkew,
@@ -148,6 +154,34 @@ export function bapiRouter(state: BapiState): Router {
 
   v1.get('/users/:user_id', (req, res) => {
     send(state, req, res, 200, userJson(userById(state, req.params.user_id)));
+  });
+
+  // `UsersGetOrganizationMemberships`: the user's memberships, newest first, paginated.
+  v1.get('/users/:user_id/organization_memberships', (req, res) => {
+    const all = state.directory.ofUser(req.params.user_id);
+    const { limit, offset } = pagination(req);
+    const data = all.slice(offset, offset + limit).map((m) => membershipJson(m, state.directory, state.users.get(m.userId)));
+    send(state, req, res, 200, { data, total_count: all.length });
+  });
+
+  // `ListOrganizationMemberships`: `user_id` (repeatable; "Any user IDs not found are ignored") filters.
+  v1.get('/organizations/:organization_id/memberships', (req, res) => {
+    const raw = req.query.user_id;
+    const userIds = raw === undefined ? undefined : (Array.isArray(raw) ? raw : [raw]).map(String);
+    const all = state.directory.ofOrganization(req.params.organization_id).filter((m) => userIds === undefined || userIds.includes(m.userId));
+    const { limit, offset } = pagination(req);
+    const data = all.slice(offset, offset + limit).map((m) => membershipJson(m, state.directory, state.users.get(m.userId)));
+    send(state, req, res, 200, { data, total_count: all.length });
+  });
+
+  // `DeleteOrganizationMembership`: answers the removed membership.
+  v1.delete('/organizations/:organization_id/memberships/:user_id', (req, res) => {
+    const { organization_id: organizationId, user_id: userId } = req.params;
+    const membership = state.directory.organizations.has(organizationId) ? state.directory.find(organizationId, userId) : undefined;
+    if (membership === undefined) throw resourceNotFound(`No organization membership was found for user ${userId}`);
+    const body = membershipJson(membership, state.directory, state.users.get(userId));
+    state.directory.remove(organizationId, userId);
+    send(state, req, res, 200, body);
   });
 
   // Any other path or method under /v1.
@@ -269,6 +303,13 @@ function activeSession(state: BapiState, id: string): ClerkDoubleSession {
   const session = sessionById(state, id);
   if (effectiveStatus(session) !== 'active') throw resourceNotFound(`No session was found with id ${id}`);
   return session;
+}
+
+/** The `org` shortcode tree of the session's active organization, when it has one and the user is still a member. */
+function activeOrganizationTree(state: BapiState, session: ClerkDoubleSession): Record<string, Record<string, unknown>> | undefined {
+  const orgId = session.lastActiveOrganizationId;
+  const membership = orgId ? state.directory.find(orgId, session.userId) : undefined;
+  return membership ? organizationShortcodes(membership, state.directory.organization(membership.organizationId)) : undefined;
 }
 
 function userById(state: BapiState, id: string): ClerkDoubleUser {

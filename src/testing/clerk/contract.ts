@@ -30,6 +30,34 @@ export interface ClerkDoubleUser {
   createdAt: number; // ms
 }
 
+export interface ClerkDoubleOrganizationInput {
+  id?: string;
+  name: string;
+  /** Default: the name, lower-cased and dashed. */
+  slug?: string;
+}
+
+export interface ClerkDoubleOrganization {
+  id: string; // org_…
+  name: string;
+  slug: string;
+  publicMetadata: Record<string, unknown>;
+  createdAt: number; // ms
+  updatedAt: number; // ms
+}
+
+export interface ClerkDoubleMembership {
+  id: string; // orgmem_…
+  organizationId: string;
+  userId: string;
+  /** Clerk's role key: `org:admin`, `org:member`, or a custom `org:…` role. */
+  role: string;
+  /** The role's permission keys (the default roles get Clerk's system permissions). */
+  permissions: string[];
+  createdAt: number; // ms
+  updatedAt: number; // ms
+}
+
 export type ClerkDoubleSessionStatus = 'active' | 'ended' | 'revoked' | 'expired' | 'removed';
 
 export interface ClerkDoubleSession {
@@ -40,6 +68,8 @@ export interface ClerkDoubleSession {
   createdAt: number; // ms
   lastActiveAt: number; // ms
   expireAt: number; // ms
+  /** The organization active in the session (`setActive({ organization })`); `null`/absent: the personal account. */
+  lastActiveOrganizationId?: string | null;
 }
 
 /** One BAPI request the double answered, for tests that assert "no write request was made". */
@@ -91,7 +121,10 @@ export interface ClerkDoubleOptions {
   handshakePayload?: 'token' | 'nonce';
   /** Origins outside the instance's domain that handshakes and hosted sign-in may return to (production). */
   allowedRedirectOrigins?: string[];
-  /** Seed the two documented test users (`user_test_alice`, `user_test_bob`). Default true. */
+  /**
+   * Seed the two documented test users (`user_test_alice`, `user_test_bob`) and two organizations: Alice is
+   * `org:admin` of `org_test_acme` and `org:member` of `org_test_globex`; Bob belongs to none. Default true.
+   */
   seedUsers?: boolean;
   /** Frontend API origin that session tokens carry as `iss`. Default `https://clerk.double.test`. */
   frontendApi?: string;
@@ -132,11 +165,28 @@ export interface ClerkDouble {
   readonly frontendApi: string;
   readonly users: ReadonlyMap<string, ClerkDoubleUser>;
   readonly sessions: ReadonlyMap<string, ClerkDoubleSession>;
+  readonly organizations: ReadonlyMap<string, ClerkDoubleOrganization>;
+  /** Memberships by id (`orgmem_…`). */
+  readonly memberships: ReadonlyMap<string, ClerkDoubleMembership>;
   /** Every BAPI request answered, in order. */
   readonly requests: ClerkDoubleRequestLog[];
   createUser(input: ClerkDoubleUserInput): ClerkDoubleUser;
   /** An active session for the user (what a sign-in produces). */
   createSession(userId: string): ClerkDoubleSession;
+  createOrganization(input: ClerkDoubleOrganizationInput): ClerkDoubleOrganization;
+  /** Adds the user to the organization with a role (default `org:member`), as an admin invitation accepted would. */
+  addMembership(organizationId: string, userId: string, role?: string): ClerkDoubleMembership;
+  /** Changes the member's role (and with it the permissions), as `organizations.updateOrganizationMembership` would. */
+  setMembershipRole(organizationId: string, userId: string, role: string): ClerkDoubleMembership;
+  /** Removes the member, as `DELETE /organizations/{id}/memberships/{user_id}` does; sessions active in it fall back to none. */
+  removeMembership(organizationId: string, userId: string): void;
+  /** Deletes the organization and its memberships. */
+  deleteOrganization(organizationId: string): void;
+  /**
+   * Switches the session's active organization, as the browser's `setActive({ organization })` does; the next
+   * `sessionCookie()` carries it (`o` claim). `null`: the personal account.
+   */
+  setActiveOrganization(sessionId: string, organizationId: string | null): void;
   /** Sign-out: status `ended`. */
   endSession(sessionId: string): void;
   /** Admin revocation: status `revoked`. */

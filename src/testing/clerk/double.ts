@@ -25,6 +25,7 @@ import { accountPortalRouter } from './accountPortal.js';
 import { frontendApiRouter } from './fapi.js';
 import type { FrontendState } from './frontend.js';
 import { mintSessionToken } from './tokens.js';
+import { OrganizationDirectory } from './organizations.js';
 
 /** Clerk's default session lifetime: seven days from sign-in. */
 const SESSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
@@ -36,6 +37,12 @@ const SEED_USERS: readonly ClerkDoubleUserInput[] = [
   { id: 'user_test_alice', firstName: 'Alice', lastName: 'Example', email: 'alice@example.com' },
   { id: 'user_test_bob', firstName: 'Bob', lastName: 'Example', email: 'bob@example.com' },
 ];
+
+/** The organizations seeded with the users: Alice is an admin of one and a member of the other; Bob of none. */
+const SEED_ORGANIZATIONS = [
+  { id: 'org_test_acme', name: 'Acme Corp', slug: 'acme', members: [['user_test_alice', 'org:admin']] },
+  { id: 'org_test_globex', name: 'Globex', slug: 'globex', members: [['user_test_alice', 'org:member']] },
+] as const;
 
 /**
  * A fresh Clerk instance double. Async because the instance key is generated.
@@ -54,6 +61,14 @@ export async function createClerkDouble(options: ClerkDoubleOptions = {}): Promi
   const sessions = new Map<string, ClerkDoubleSession>();
   const templates = new Map<string, JwtTemplateRecord>();
   const requests: ClerkDoubleRequestLog[] = [];
+  const directory = new OrganizationDirectory();
+  /** The `o` claim: the session's active organization while the user is still a member of it. */
+  const activeOrganization = (session: ClerkDoubleSession) => {
+    const orgId = session.lastActiveOrganizationId;
+    const membership = orgId ? directory.find(orgId, session.userId) : undefined;
+    if (!membership) return undefined;
+    return { id: membership.organizationId, slug: directory.organization(membership.organizationId).slug, role: membership.role };
+  };
   const instanceType = options.instanceType ?? 'production';
   const publishableKey = publishableKeyFor(frontendApiUrl, instanceType);
   const frontend: FrontendState = {
@@ -69,6 +84,7 @@ export async function createClerkDouble(options: ClerkDoubleOptions = {}): Promi
     handshakes: [],
     sessions,
     createSession: (userId) => double.createSession(userId),
+    activeOrganization,
   };
   let pendingFailure: ClerkDoubleFailure | undefined;
 
@@ -81,6 +97,8 @@ export async function createClerkDouble(options: ClerkDoubleOptions = {}): Promi
     templates,
     requests,
     handshakeNonces: frontend.nonces,
+    directory,
+    activeOrganization,
     takeFailure(method) {
       const failure = pendingFailure;
       if (failure === undefined) return undefined;
@@ -99,7 +117,7 @@ export async function createClerkDouble(options: ClerkDoubleOptions = {}): Promi
   /** The `__session` token a browser on `authorizedParty` would hold for the session. */
   async function cookieTokenAt(session: ClerkDoubleSession, issuedAt: number, lifetime?: number): Promise<string> {
     const { id: sessionId, userId } = session;
-    return mintSessionToken({ key, issuer: frontendApi, sessionId, userId, issuedAt, authorizedParty, lifetime });
+    return mintSessionToken({ key, issuer: frontendApi, sessionId, userId, issuedAt, authorizedParty, lifetime, organization: activeOrganization(session) });
   }
 
   const double: ClerkDouble = {
@@ -117,7 +135,27 @@ export async function createClerkDouble(options: ClerkDoubleOptions = {}): Promi
     frontendApi,
     users,
     sessions,
+    organizations: directory.organizations,
+    memberships: directory.memberships,
     requests,
+
+    createOrganization: (input) => directory.create(input),
+    addMembership: (organizationId, userId, role) => {
+      if (!users.has(userId)) throw new Error(`clerk double: no user ${userId}`);
+      return directory.add(organizationId, userId, role);
+    },
+    setMembershipRole: (organizationId, userId, role) => directory.setRole(organizationId, userId, role),
+    removeMembership(organizationId, userId) {
+      if (!directory.remove(organizationId, userId)) throw new Error(`clerk double: ${userId} is not a member of ${organizationId}`);
+    },
+    deleteOrganization: (organizationId) => directory.delete(organizationId),
+    setActiveOrganization(sessionId, organizationId) {
+      const session = sessionOf(sessionId);
+      if (organizationId !== null && !directory.find(organizationId, session.userId)) {
+        throw new Error(`clerk double: ${session.userId} is not a member of ${organizationId}`);
+      }
+      session.lastActiveOrganizationId = organizationId;
+    },
 
     createUser(input) {
       const id = input.id ?? clerkId('user');
@@ -201,6 +239,12 @@ export async function createClerkDouble(options: ClerkDoubleOptions = {}): Promi
     },
   };
 
-  if (options.seedUsers !== false) for (const seed of SEED_USERS) double.createUser(seed);
+  if (options.seedUsers !== false) {
+    for (const seed of SEED_USERS) double.createUser(seed);
+    for (const { members, ...organization } of SEED_ORGANIZATIONS) {
+      double.createOrganization(organization);
+      for (const [userId, role] of members) double.addMembership(organization.id, userId, role);
+    }
+  }
   return double;
 }

@@ -39,6 +39,8 @@ export interface FrontendState {
   readonly handshakes: ClerkDoubleHandshakeLog[];
   sessions: ReadonlyMap<string, ClerkDoubleSession>;
   createSession(userId: string): ClerkDoubleSession;
+  /** The `o` claim of the session's tokens: its active organization, if any. */
+  activeOrganization?(session: ClerkDoubleSession): { id: string; slug: string; role: string } | undefined;
 }
 
 const YEAR = 365 * 24 * 3600;
@@ -126,6 +128,7 @@ export async function handshakeDirectives(
       issuedAt: now,
       authorizedParty: appOrigin,
       lifetime: SESSION_TOKEN_LIFETIME,
+      organization: state.activeOrganization?.(session),
     });
     cookies.push(['__session', `${token}${attributes}`], ['__client_uat', `${client.uat}${shared}; Max-Age=${YEAR}`]);
   } else {

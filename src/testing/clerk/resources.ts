@@ -97,7 +97,7 @@ export function sessionJson(session: ClerkDoubleSession, now = Date.now()): Reco
     client_id: session.clientId,
     actor: null,
     status: effectiveStatus(session, now),
-    last_active_organization_id: null,
+    last_active_organization_id: session.lastActiveOrganizationId ?? null,
     last_active_at: session.lastActiveAt,
     expire_at: session.expireAt,
     abandon_at: session.createdAt + ABANDON_AFTER_MS,
@@ -132,7 +132,7 @@ export function deletedObjectJson(object: string, id: string): Record<string, un
  * guide's complete example renders `{{user.created_at}}` as `1227618844`.
  * @see https://clerk.com/docs/guides/sessions/jwt-templates#complete-example
  */
-export function shortcodeContext(user: ClerkDoubleUser): ShortcodeContext {
+export function shortcodeContext(user: ClerkDoubleUser, organization?: Record<string, Record<string, unknown>>): ShortcodeContext {
   const fullName = [user.firstName, user.lastName].filter((part) => part).join(' ');
   const createdAt = Math.floor(user.createdAt / 1000);
   return {
@@ -154,5 +154,7 @@ export function shortcodeContext(user: ClerkDoubleUser): ShortcodeContext {
       created_at: createdAt,
       updated_at: createdAt,
     },
+    // `{{org.id}}`, `{{org.role}}`, …: the organization active in the session; absent (so `null`) without one.
+    ...(organization as Record<string, { [key: string]: JsonValue }> | undefined),
   };
 }

@@ -40,10 +40,14 @@ export interface SessionTokenInput {
    * (`@clerk/backend` warns that cookie tokens without it will be refused); BAPI-minted tokens have none.
    */
   authorizedParty?: string;
+  /** The organization active in the session: the v2 `o` claim (`rol` without the `org:` prefix). */
+  organization?: { id: string; slug: string; role: string };
 }
 
 /**
- * A version-2 session token: `sid`, `sub`, `v: 2`, `fva`, `sts`, `azp` when given, and the registered claims.
+ * A version-2 session token: `sid`, `sub`, `v: 2`, `fva`, `sts`, `azp` when given, `o` when an organization is
+ * active, and the registered claims.
+ * @see https://clerk.com/docs/guides/sessions/session-tokens#version-2 (`o.id`, `o.slg`, `o.rol`)
  * @see https://clerk.com/docs/guides/sessions/session-tokens#default-claims
  */
 export async function mintSessionToken(input: SessionTokenInput): Promise<string> {
@@ -52,6 +56,7 @@ export async function mintSessionToken(input: SessionTokenInput): Promise<string
     ...(input.authorizedParty !== undefined && { azp: input.authorizedParty }),
     // First factor just verified, no second factor: "[7, -1] … there either is not a second factor".
     fva: [0, -1],
+    ...(input.organization && { o: { id: input.organization.id, slg: input.organization.slug, rol: input.organization.role.replace(/^org:/, '') } }),
     sid: input.sessionId,
     sts: 'active',
     v: 2,

@@ -1,6 +1,6 @@
 /**
  * The embedded dev-only Clerk stand-in: the Clerk test double served on the app's own port under a path prefix,
- * with a plain-HTML sign-in page, seeded users, and the kit's JWT templates provisioned through the same code
+ * with a plain-HTML sign-in page, an organization switcher, seeded users and organizations, and the kit's JWT templates provisioned through the same code
  * path as `clerk-mcp-issuer provision`. It refuses to start with `NODE_ENV=production`.
  */
 import { createClerkClient } from '@clerk/backend';
@@ -12,6 +12,7 @@ import { loadTemplates, PACKAGE_TEMPLATES_DIR, templateFilesIn } from '../../tem
 import type { ClerkDouble } from '../clerk/contract.js';
 import { createClerkDouble } from '../clerk/double.js';
 import { signInRouter } from './signInPage.js';
+import { organizationSwitcherRouter } from './organizationSwitcher.js';
 import { sessionWebhookSender, type DevWebhookOptions } from './webhookSender.js';
 
 export interface DevClerkOptions {
@@ -35,7 +36,10 @@ export interface DevClerkOptions {
 
 export interface DevClerk {
   double: ClerkDouble;
-  /** Mount at the app root: serves `<prefix>/v1/…` (Backend API), `<prefix>/sign-in`, `<prefix>/sign-out`. */
+  /**
+   * Mount at the app root: serves `<prefix>/v1/…` (Backend API), `<prefix>/sign-in`, `<prefix>/sign-out`, and
+   * `<prefix>/organizations` (switch the session's active organization).
+   */
   router: Router;
   /** What `createMcpIssuer({ clerk })` and `clerkMiddleware()` take to run against the stand-in. */
   clerkOptions: Required<Pick<ClerkOptions, 'secretKey' | 'publishableKey' | 'jwtKey' | 'apiUrl' | 'signInUrl'>>;
@@ -91,6 +95,8 @@ export async function createDevClerk(options: DevClerkOptions): Promise<DevClerk
   const home = new URL(origin);
   const allowRedirect = options.returnToAnyPort === true ? (url: URL) => url.protocol === home.protocol && url.hostname === home.hostname : undefined;
   router.use(prefix || '/', signInRouter({ double, origin, prefix, signIn, sessionEnded, allowRedirect }));
+  // Seeded organizations: Alice belongs to Acme Corp (admin) and Globex (member), Bob to none.
+  router.use(prefix || '/', organizationSwitcherRouter({ double, prefix, secure: origin.startsWith('https:'), lifetime }));
 
   return {
     double,
