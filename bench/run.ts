@@ -21,6 +21,7 @@ import { interleaved, load, median, summarise, type LoadSpec, type Sample, type 
 import { BenchClient, FORM } from './lib/oauth.js';
 import { redisStoreAvailable } from './lib/redisStore.js';
 import { startRedis } from './lib/redis.js';
+import { startCluster } from './lib/redisCluster.js';
 import type { ServerReady } from './server.js';
 import type { ClerkReady } from './clerk.js';
 import type { PeerReady } from './peer.js';
@@ -308,7 +309,7 @@ interface TokenFigures {
 interface TokenResults {
   signing: SigningResult;
   clerkLatencyMs: number;
-  /** name → figures: `memory` (Clerk at BENCH_CLERK_LATENCY_MS), `memory-clerk0` (Clerk at 0 ms), `redis`, `peer`. */
+  /** name → figures: `memory` (Clerk at BENCH_CLERK_LATENCY_MS), `memory-clerk0` (Clerk at 0 ms), `redis`, `cluster`, `peer`. */
   targets: Map<string, TokenFigures & { label: string }>;
   redisNote?: string;
 }
@@ -317,6 +318,7 @@ async function benchToken(): Promise<TokenResults> {
   const signing = await benchSigning();
   const targets: TokenTarget[] = [];
   let redis: Awaited<ReturnType<typeof startRedis>> | undefined;
+  let cluster: Awaited<ReturnType<typeof startCluster>> | undefined;
   let redisNote: string | undefined;
   let clerk: ClerkChild | undefined;
   const target = (name: string, label: string, server: Child<{ origin: string }>, client: TokenClient, clerkLatencyMs?: number): TokenTarget => ({
@@ -344,6 +346,10 @@ async function benchToken(): Promise<TokenResults> {
       progress(`token: starting the kit on the Redis store (${redis.url}, server child)`);
       const redisServer = await startServer([`--store=${redis.url}`], 'token-redis', clerkEnv);
       targets.push(target('redis', `kit, Redis store, Clerk ${CLERK_LATENCY_MS} ms away`, redisServer, await kitClient(redisServer), CLERK_LATENCY_MS));
+      cluster = await startCluster();
+      progress(`token: starting the kit on a 3-master Redis Cluster (${cluster.nodes.length} nodes, server child)`);
+      const clusterServer = await startServer([`--store=${cluster.spec}`], 'token-cluster', clerkEnv);
+      targets.push(target('cluster', `kit, Redis Cluster (3 masters), Clerk ${CLERK_LATENCY_MS} ms away`, clusterServer, await kitClient(clusterServer), CLERK_LATENCY_MS));
     } else {
       redisNote = available;
       progress(`token: Redis store skipped: ${available}`);
@@ -379,6 +385,7 @@ async function benchToken(): Promise<TokenResults> {
   } finally {
     for (const server of new Set(targets.map((t) => t.server))) await server.stop();
     await clerk?.child.stop();
+    await cluster?.stop();
     await redis?.stop();
   }
 }
@@ -451,7 +458,6 @@ async function main(): Promise<void> {
   let exchangeLatencyRatio: number | undefined;
   let clerkPerExchange: number | undefined;
   let clerkPerRefresh: number | undefined;
-  // Redis Cluster: measured once RedisStore runs on a cluster (see the Redis section).
   let clusterVsRedis: number | undefined;
   if (token) {
     const { signing, targets } = token;
@@ -477,7 +483,7 @@ async function main(): Promise<void> {
     };
     for (const [name, f] of targets) {
       const vs = name === 'peer' ? 'baseline (certified peer)' : `${x(ratio(f.exchange.rps, peer.exchange.rps))} oidc-provider`;
-      const extra = name === 'memory' ? `, ${x(tokenVsFloor)} crypto floor` : name === 'memory-clerk0' ? '' : name === 'redis' ? `, ${x(ratio(f.exchange.rps, m.exchange.rps))} memory store` : '';
+      const extra = name === 'memory' ? `, ${x(tokenVsFloor)} crypto floor` : name === 'memory-clerk0' ? '' : name === 'redis' ? `, ${x(ratio(f.exchange.rps, m.exchange.rps))} memory store` : name === 'cluster' && r ? `, ${x(ratio(f.exchange.rps, r.exchange.rps))} single Redis` : '';
       row(`token: authorization_code exchange — ${f.label} (c=${CONNECTIONS})`, `${fmt(f.exchange.rps)} /s`, `${vs}${extra}${calls(f, 'exchange')}`, f.exchange);
     }
     for (const [name, f] of targets) {
@@ -485,6 +491,8 @@ async function main(): Promise<void> {
       row(`token: refresh_token — ${f.label} (c=${CONNECTIONS})`, `${fmt(f.refresh.rps)} /s`, `${vs}${calls(f, 'refresh')}`, f.refresh);
     }
     if (r) redisVsMemory = ratio(r.exchange.rps, m.exchange.rps);
+    const c = targets.get('cluster');
+    if (r && c) clusterVsRedis = ratio(c.exchange.rps, r.exchange.rps);
     else row('token: Redis store', 'not measured', token.redisNote ?? '');
     row(`token: exchange p50 with Clerk ${token.clerkLatencyMs} ms away ÷ with Clerk 0 ms away`, x(exchangeLatencyRatio), `${ms(m.exchange.p50)} ms vs ${ms(m0.exchange.p50)} ms`);
   }

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { REPO_ROOT, runCli } from './runCli.js';
 
 describe('clerk-mcp-issuer (the program)', () => {
@@ -29,5 +32,17 @@ describe('clerk-mcp-issuer (the program)', () => {
     assert.equal(unknown.code, 64);
     assert.match(unknown.stderr, /unknown command 'frobnicate'/);
     assert.equal((await runCli(['keys'])).code, 64);
+  });
+
+  it('a reader that closes the pipe early (`keys generate | head -c0`) - exit 0, no EPIPE crash', async () => {
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', tsx, main, 'keys', 'generate'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the CLI writes
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
+    assert.equal(code, 0);
   });
 });
