@@ -32,7 +32,8 @@ export interface PeerReady {
 }
 
 const CLIENT_ID = 'bench';
-const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+// The kit's bench client's redirect URI (bench/lib/oauth.ts); never followed: the code is read from Location.
+const REDIRECT_URI = 'https://client.bench.example/callback';
 const ACCOUNT = 'user_test_alice';
 const RESOURCE_SCOPE = 'mcp:tools';
 const OIDC_SCOPE = 'openid profile email offline_access';

@@ -309,7 +309,7 @@ interface TokenFigures {
 interface TokenResults {
   signing: SigningResult;
   clerkLatencyMs: number;
-  /** name → figures: `memory` (Clerk at BENCH_CLERK_LATENCY_MS), `memory-clerk0` (Clerk at 0 ms), `redis`, `cluster`, `peer`. */
+  /** name → figures: `memory` (Clerk at BENCH_CLERK_LATENCY_MS), `memory-clerk0` (Clerk at 0 ms), `memory-webhooks`, `redis`, `cluster`, `peer`. */
   targets: Map<string, TokenFigures & { label: string }>;
   redisNote?: string;
 }
@@ -340,6 +340,11 @@ async function benchToken(): Promise<TokenResults> {
     targets.push(target('memory', `kit, memory store, Clerk ${CLERK_LATENCY_MS} ms away`, memory, memoryClient, CLERK_LATENCY_MS));
     // The same server and client with Clerk at zero distance: what Clerk's latency adds to an exchange.
     targets.push(target('memory-clerk0', 'kit, memory store, Clerk 0 ms away', memory, memoryClient, 0));
+    // A deployment with Clerk webhooks mounted: a refresh answers from Clerk's last confirmation while it is
+    // younger than clerk.claimsMaxAge (300 s), with no Clerk call.
+    progress('token: starting the kit on the memory store with Clerk webhooks mounted (server child)');
+    const withWebhooks = await startServer(['--store=memory', '--webhooks'], 'token-webhooks', clerkEnv);
+    targets.push(target('memory-webhooks', `kit, memory store, Clerk webhooks mounted, Clerk ${CLERK_LATENCY_MS} ms away`, withWebhooks, await kitClient(withWebhooks), CLERK_LATENCY_MS));
     const available = await redisStoreAvailable();
     if (available === true) {
       redis = await startRedis();
@@ -455,9 +460,11 @@ async function main(): Promise<void> {
   let redisVsMemory: number | undefined;
   let exchangeVsPeer: number | undefined;
   let refreshVsPeer: number | undefined;
+  let refreshVsPeerNoWebhooks: number | undefined;
   let exchangeLatencyRatio: number | undefined;
   let clerkPerExchange: number | undefined;
   let clerkPerRefresh: number | undefined;
+  let clerkPerRefreshWebhooks: number | undefined;
   let clusterVsRedis: number | undefined;
   if (token) {
     const { signing, targets } = token;
@@ -473,10 +480,15 @@ async function main(): Promise<void> {
     const r = targets.get('redis');
     tokenVsFloor = ratio(m.exchange.rps, floor);
     exchangeVsPeer = ratio(m.exchange.rps, peer.exchange.rps);
-    refreshVsPeer = ratio(m.refresh.rps, peer.refresh.rps);
+    // Refresh against the peer with Clerk webhooks mounted (no Clerk call while Clerk's last confirmation is
+    // fresh, SPEC §11); without them every refresh waits one Clerk round trip (refresh_vs_oidc_provider_no_webhooks).
+    const w = targets.get('memory-webhooks')!;
+    refreshVsPeer = ratio(w.refresh.rps, peer.refresh.rps);
+    refreshVsPeerNoWebhooks = ratio(m.refresh.rps, peer.refresh.rps);
     exchangeLatencyRatio = ratio(m.exchange.p50, m0.exchange.p50);
     clerkPerExchange = m.clerkPerExchange === undefined ? undefined : Math.round(m.clerkPerExchange * 100) / 100;
     clerkPerRefresh = m.clerkPerRefresh === undefined ? undefined : Math.round(m.clerkPerRefresh * 100) / 100;
+    clerkPerRefreshWebhooks = w.clerkPerRefresh === undefined ? undefined : Math.round(w.clerkPerRefresh * 100) / 100;
     const calls = (f: TokenFigures, op: 'exchange' | 'refresh') => {
       const n = op === 'exchange' ? f.clerkPerExchange : f.clerkPerRefresh;
       return n === undefined ? '' : `, ${fmt(n, 2)} Clerk calls each`;
@@ -516,9 +528,11 @@ async function main(): Promise<void> {
     token_vs_crypto_floor: tokenVsFloor ?? null,
     exchange_vs_oidc_provider: exchangeVsPeer ?? null,
     refresh_vs_oidc_provider: refreshVsPeer ?? null,
+    refresh_vs_oidc_provider_no_webhooks: refreshVsPeerNoWebhooks ?? null,
     exchange_p50_clerk40_vs_clerk0: exchangeLatencyRatio ?? null,
     clerk_calls_per_exchange: clerkPerExchange ?? null,
     clerk_calls_per_refresh: clerkPerRefresh ?? null,
+    clerk_calls_per_refresh_webhooks: clerkPerRefreshWebhooks ?? null,
     bytes_per_grant: memory ? Math.round(memory.rssBytesPerGrant) : null,
     redis_vs_memory: redisVsMemory ?? null,
     cluster_vs_redis: clusterVsRedis ?? null,

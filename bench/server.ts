@@ -16,7 +16,8 @@
  * `{ type: 'stop' }` (or just disconnect) to end it.
  *
  * argv: `--store=memory` (default), `--store=redis://127.0.0.1:PORT` or `--store=cluster:redis://127.0.0.1:P1,…`
- * (a Redis Cluster, ./lib/redisCluster.ts).
+ * (a Redis Cluster, ./lib/redisCluster.ts); `--webhooks` mounts Clerk webhooks (a refresh then makes no Clerk call
+ * while Clerk's last confirmation is fresh).
  */
 import express, { type RequestHandler } from 'express';
 import type { AddressInfo } from 'node:net';
@@ -51,6 +52,8 @@ export interface ServerReady {
 }
 
 const storeArg = process.argv.find((a) => a.startsWith('--store='))?.slice('--store='.length) ?? 'memory';
+/** `--webhooks`: Clerk webhooks mounted, so a refresh trusts Clerk's last confirmation for `clerk.claimsMaxAge`. */
+const webhooks = process.argv.includes('--webhooks');
 const quiet = { debug() {}, info() {}, warn() {}, error: (m: string) => process.stderr.write(`[bench server] ${m}\n`) };
 
 async function openStore(spec: string): Promise<Store | undefined> {
@@ -116,10 +119,12 @@ async function main(): Promise<void> {
     scopes: { 'mcp:tools': 'Use the tools of this MCP server' },
     // The bench mints thousands of codes and tokens from one address: no rate limits; codes live the maximum
     // (10 min) so a batch collected before a run is still good when the run reaches it.
-    rateLimit: { register: false, token: false },
+    rateLimit: { register: false, token: false, authorize: false },
     lifetimes: { authorizationCode: 600 },
     logger: quiet,
   });
+  // Mounted like a deployment that receives Clerk's session.ended deliveries (none arrive during the bench).
+  if (webhooks) app.post('/webhooks/clerk', issuer.clerkWebhooks({ signingSecret: `whsec_${randomBytes(24).toString('base64')}` }));
   app.use(issuer.router);
 
   // --- the two measured routes, identical behind every front door -------------------------------------------

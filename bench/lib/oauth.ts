@@ -7,7 +7,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { UserAgent } from '../../test/support/userAgent.js';
 
 export const SCOPE = 'openid profile email offline_access mcp:tools';
-const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+// https: a public client on a loopback or private-use redirect is asked to consent every time (RFC 8252 §8.6), and
+// the bench collects its codes with prompt=none. The redirect is never followed: the code is read from Location.
+const REDIRECT_URI = 'https://client.bench.example/callback';
 
 export interface TokenResponse {
   access_token: string;
