@@ -1,13 +1,16 @@
 /**
  * Resident memory per active grant in the kit's MemoryStore, stored the way the token endpoint stores a grant:
- * the authorization code is issued and redeemed (leaving the used-code marker), then the refresh family starts
- * (family record with the kept identity claims + refresh-token record). Run with `--expose-gc`; `global.gc()` before and after.
+ * the authorization code is issued and redeemed (leaving the used-code marker), the grant is indexed by Clerk
+ * session and by user (one user and one session per grant, the most the indexes cost), then the refresh family
+ * starts (family record with the kept identity claims + refresh-token record). Run with `--expose-gc`;
+ * `global.gc()` before and after.
  *
  * argv: number of grants (default 100000). Answers `{ type: 'ready' }`, then `{ type: 'result', … }`.
  */
 import { randomBytes } from 'node:crypto';
 import { AuthorizationCodes } from '../src/grants/authorizationCode.js';
 import { RefreshFamilies } from '../src/grants/refreshFamily.js';
+import { GrantIndex } from '../src/grants/grantIndex.js';
 import { Revocations } from '../src/grants/revocation.js';
 import type { Grant } from '../src/grants/grant.js';
 import { MemoryStore } from '../src/store/memory.js';
@@ -30,6 +33,7 @@ async function main() {
   const quiet = { debug() {}, info() {}, warn() {}, error() {} };
   const codes = new AuthorizationCodes(store, revocations, 60, 3600, quiet);
   const families = new RefreshFamilies(store, revocations, 30 * 24 * 3600, 60, randomBytes(32));
+  const index = new GrantIndex(store, revocations, { accessToken: 3600, refreshToken: 30 * 24 * 3600 });
   const clientId = randomCredential(16);
   const resource = 'https://mcp.example.com/mcp';
   const now = Math.floor(Date.now() / 1000);
@@ -68,6 +72,8 @@ async function main() {
     });
     const record = await codes.redeem(code);
     if (!record) throw new Error('code not redeemed');
+    // The code exchange indexes the grant by Clerk session and by user (webhooks, connected apps) as it starts it.
+    await index.add(grant, { refreshable: true, now, client: { clientName: 'Example MCP Client', redirectHost: '127.0.0.1:33418' } });
     await families.start(grant, now);
   };
 
@@ -82,7 +88,8 @@ async function main() {
   gc();
   const after = process.memoryUsage();
   const entries = store.size - entriesBefore;
-  if (entries !== grants * 3) throw new Error(`expected ${grants * 3} new records, found ${entries}`);
+  // Per grant: used-code marker, family, refresh-token record, the session's index, the user's index.
+  if (entries !== grants * 5) throw new Error(`expected ${grants * 5} new records, found ${entries}`);
   finish({
     type: 'result',
     grants,

@@ -78,11 +78,12 @@ export class GrantIndex {
       ...options.client,
       ...(grant.organization ? { orgId: grant.organization.id, orgName: grant.organization.name } : {}),
     };
-    const member = JSON.stringify(entry);
-    await this.store.addToSet(KEYS.grantsBySession(grant.sessionId), member, lifetime);
-    await this.store.addToSet(KEYS.grantsByUser(grant.userId), member, lifetime);
+    // The user's index keeps what the connected-apps page and grants.list() show; the session's and the
+    // organization's only the grant id a webhook ends (every byte here is kept per grant for weeks).
+    await this.store.addToSet(KEYS.grantsBySession(grant.sessionId), grant.grantId, lifetime);
+    await this.store.addToSet(KEYS.grantsByUser(grant.userId), JSON.stringify(entry), lifetime);
     const orgId = grant.organization?.id;
-    if (orgId) await this.store.addToSet(KEYS.grantsByOrganization(orgId), member, lifetime);
+    if (orgId) await this.store.addToSet(KEYS.grantsByOrganization(orgId), grant.grantId, lifetime);
     // Index first, then look for the marker; the webhook writes its marker first, then reads the index: one of
     // the two sees the other.
     const markers = [KEYS.endedSession(grant.sessionId), KEYS.deletedUser(grant.userId)];
@@ -95,13 +96,13 @@ export class GrantIndex {
   /** Ends every grant bound to a Clerk session; returns how many were live. */
   async endSession(sessionId: string): Promise<number> {
     await this.store.put(KEYS.endedSession(sessionId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
-    return this.#revokeAll(KEYS.grantsBySession(sessionId));
+    return this.#revokeAll(await this.store.setMembers(KEYS.grantsBySession(sessionId)));
   }
 
   /** Ends every grant of a Clerk user; returns how many were live. */
   async endUser(userId: string): Promise<number> {
     await this.store.put(KEYS.deletedUser(userId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
-    return this.#revokeAll(KEYS.grantsByUser(userId));
+    return this.#revokeAll((await this.#entries(KEYS.grantsByUser(userId))).map(({ entry }) => entry.grantId));
   }
 
   /** Ends every grant of a user that acts for one organization (the membership was deleted); returns how many were live. */
@@ -119,7 +120,7 @@ export class GrantIndex {
   /** Ends every grant that acts for an organization (it was deleted); returns how many were live. */
   async endOrganization(orgId: string): Promise<number> {
     await this.store.put(KEYS.deletedOrganization(orgId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
-    return this.#revokeAll(KEYS.grantsByOrganization(orgId));
+    return this.#revokeAll(await this.store.setMembers(KEYS.grantsByOrganization(orgId)));
   }
 
   /**
@@ -153,11 +154,11 @@ export class GrantIndex {
     return (await this.store.setMembers(key)).map((member) => ({ member, entry: JSON.parse(member) as IndexedGrant }));
   }
 
-  async #revokeAll(key: string): Promise<number> {
+  async #revokeAll(grantIds: string[]): Promise<number> {
     let ended = 0;
-    for (const { entry } of await this.#entries(key)) {
-      if (!(await this.revocations.isGrantRevoked(entry.grantId))) ended++;
-      await this.revocations.revokeGrant(entry.grantId);
+    for (const grantId of grantIds) {
+      if (!(await this.revocations.isGrantRevoked(grantId))) ended++;
+      await this.revocations.revokeGrant(grantId);
     }
     // The index is kept (it expires with its grants): a second delivery finds the same grants, already revoked.
     return ended;

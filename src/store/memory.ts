@@ -103,10 +103,14 @@ export class MemoryStore implements Store {
     return undefined;
   }
 
+  /**
+   * O(1): expired members are dropped when the set is read and by the periodic sweep, not on every add (one user's
+   * index may hold thousands of grants, and every code exchange adds to it).
+   */
   async addToSet(key: string, member: string, ttlSeconds: number): Promise<void> {
-    const set = this.#liveSet(key) ?? new Map<string, number>();
+    let set = this.#sets.get(key);
+    if (!set) this.#sets.set(key, (set = new Map<string, number>()));
     set.set(flatText(member), this.now() + ttlSeconds * 1000);
-    this.#sets.set(key, set);
   }
 
   async setMembers(key: string): Promise<string[]> {
