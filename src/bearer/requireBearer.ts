@@ -119,5 +119,9 @@ export function requireBearer(ctx: IssuerContext, options: RequireBearerOptions 
   };
 
   if (!corsHandler) return check;
-  return (req, res, next) => corsHandler(req, res, (err?: unknown) => (err ? next(err) : check(req, res, next)));
+  // CORS headers are for browsers, which send `Origin` on every cross-origin request (and on preflights); an MCP
+  // client outside a browser sends none, and its response needs none (`Access-Control-Allow-Origin: *` needs no
+  // `Vary`), so it skips the CORS work on the hot path.
+  return (req, res, next) =>
+    req.headers.origin === undefined ? check(req, res, next) : corsHandler(req, res, (err?: unknown) => (err ? next(err) : check(req, res, next)));
 }
