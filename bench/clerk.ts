@@ -12,9 +12,8 @@
  */
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { readFile } from 'node:fs/promises';
-import { createClerkClient } from '@clerk/backend';
 import { createClerkDouble } from '../src/testing/clerk/double.js';
+import { provisionedSignedInCookie } from './lib/clerkSession.js';
 
 export interface ClerkReady {
   type: 'ready';
@@ -46,15 +45,7 @@ async function main(): Promise<void> {
   await new Promise((resolve) => server.once('listening', resolve));
   double.apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const template = JSON.parse(await readFile(new URL('../clerk-templates/mcp-id-token.json', import.meta.url), 'utf8'));
-  await createClerkClient({ secretKey: double.secretKey, apiUrl: double.apiUrl }).jwtTemplates.create({
-    name: template.name,
-    claims: template.claims,
-    lifetime: template.lifetime,
-    allowedClockSkew: template.allowed_clock_skew,
-  });
-  const session = double.createSession('user_test_alice');
-  const sessionCookie = await double.sessionCookie(session.id, { lifetime: 3600 });
+  const sessionCookie = await provisionedSignedInCookie(double);
   calls = 0;
 
   process.on('message', (message: { type?: string; ms?: number }) => {

@@ -21,7 +21,6 @@
  */
 import express, { type RequestHandler } from 'express';
 import type { AddressInfo } from 'node:net';
-import { readFile } from 'node:fs/promises';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -30,13 +29,13 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import { clerkMiddleware } from '@clerk/express';
 import { mcpAuthClerk } from '@clerk/mcp-tools/express';
-import { createClerkClient } from '@clerk/backend';
 import { createLocalJWKSet, importPKCS8, jwtVerify, SignJWT } from 'jose';
 import { createMcpIssuer } from '../src/index.js';
 import type { Store } from '../src/store/store.js';
 import { generateSigningKey, toPublicJwkSet } from '../src/keys/jwkSet.js';
 import { createClerkDouble } from '../src/testing/clerk/double.js';
 import type { ClerkReady } from './clerk.js';
+import { provisionedSignedInCookie } from './lib/clerkSession.js';
 
 export interface ServerReady {
   type: 'ready';
@@ -79,15 +78,7 @@ async function clerkSide(): Promise<ClerkSide> {
   // In-process (bench/profile.ts): the double shares this process, at zero distance.
   const double = await createClerkDouble();
   const clerkServer = await double.listen();
-  const template = JSON.parse(await readFile(new URL('../clerk-templates/mcp-id-token.json', import.meta.url), 'utf8'));
-  await createClerkClient({ secretKey: double.secretKey, apiUrl: double.apiUrl }).jwtTemplates.create({
-    name: template.name,
-    claims: template.claims,
-    lifetime: template.lifetime,
-    allowedClockSkew: template.allowed_clock_skew,
-  });
-  const session = double.createSession('user_test_alice');
-  const sessionCookie = await double.sessionCookie(session.id, { lifetime: 3600 });
+  const sessionCookie = await provisionedSignedInCookie(double);
   const { secretKey, publishableKey, jwtKey, apiUrl, frontendApi } = double;
   return { secretKey, publishableKey, jwtKey, apiUrl, frontendApi, sessionCookie, close: () => clerkServer.close() };
 }

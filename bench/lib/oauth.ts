@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { UserAgent } from '../../test/support/userAgent.js';
+import { concurrently } from './concurrently.js';
 
 export const SCOPE = 'openid profile email offline_access mcp:tools';
 // https: a public client on a loopback or private-use redirect is asked to consent every time (RFC 8252 §8.6), and
@@ -88,16 +89,7 @@ export class BenchClient {
 
   /** `n` codes, `concurrency` authorizations in flight. */
   async codes(n: number, concurrency = 8): Promise<string[]> {
-    const codes: string[] = [];
-    let started = 0;
-    const worker = async () => {
-      while (started < n) {
-        started++;
-        codes.push(await this.code());
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
-    return codes;
+    return concurrently(n, concurrency, () => this.code());
   }
 
   exchangeBody(code: string): string {

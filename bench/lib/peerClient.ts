@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { TokenResponse } from './oauth.js';
 import type { PeerReady } from '../peer.js';
+import { concurrently } from './concurrently.js';
 
 export class PeerClient {
   readonly verifier = randomBytes(32).toString('base64url');
@@ -72,16 +73,7 @@ export class PeerClient {
 
   async codes(n: number, concurrency = 8): Promise<string[]> {
     if (!this.#signedIn) await this.code();
-    const codes: string[] = [];
-    let started = 0;
-    const worker = async () => {
-      while (started < n) {
-        started++;
-        codes.push(await this.code());
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
-    return codes;
+    return concurrently(n, concurrency, () => this.code());
   }
 
   exchangeBody(code: string): string {

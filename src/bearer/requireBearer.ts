@@ -119,9 +119,11 @@ export function requireBearer(ctx: IssuerContext, options: RequireBearerOptions 
   };
 
   if (!corsHandler) return check;
-  // CORS headers are for browsers, which send `Origin` on every cross-origin request (and on preflights); an MCP
-  // client outside a browser sends none, and its response needs none (`Access-Control-Allow-Origin: *` needs no
-  // `Vary`), so it skips the CORS work on the hot path.
+  // CORS headers are for browsers, which send `Origin` on every cross-origin request; an MCP client outside a
+  // browser sends none, and its response needs none (`Access-Control-Allow-Origin: *` needs no `Vary`), so it skips
+  // the CORS work on the hot path. An OPTIONS request is answered as a preflight either way (never auth-gated).
   return (req, res, next) =>
-    req.headers.origin === undefined ? check(req, res, next) : corsHandler(req, res, (err?: unknown) => (err ? next(err) : check(req, res, next)));
+    req.headers.origin === undefined && req.method !== 'OPTIONS'
+      ? check(req, res, next)
+      : corsHandler(req, res, (err?: unknown) => (err ? next(err) : check(req, res, next)));
 }

@@ -7,18 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { decodeJwt } from 'jose';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { discoverAuthorizationServerMetadata, exchangeAuthorization, startAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { AuthorizationServerMetadata, OAuthClientInformationFull } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { createExampleApp, type ExampleApp } from '../../examples/app.js';
-import { startLoopbackServer, type LoopbackServer } from '../../src/testing/index.js';
-import { startCallbackRecorder, type CallbackRecorder } from '../support/callbackRecorder.js';
-import { launchChromium } from '../support/chromium.js';
+import type { ExampleApp } from '../../examples/app.js';
+import type { LoopbackServer } from '../../src/testing/index.js';
+import type { CallbackRecorder } from '../support/callbackRecorder.js';
+import { ARTIFACTS, startExampleInChromium, type ExampleInChromium } from '../support/exampleInChromium.js';
 
 const SCOPE = 'openid profile email mcp:tools';
-const ARTIFACTS = new URL('../../test-artifacts/browser/', import.meta.url);
 const BANNER = 'Development sign-in. A stand-in for Clerk that runs inside this server. Not for production: anyone can sign in as anyone.';
 const ALICE = 'Continue as Alice Example (alice@example.com)';
 
@@ -37,20 +35,13 @@ describe('example: sign-in and consent in headless Chromium', () => {
   let callback: CallbackRecorder;
   let issuer: string;
 
+  let running: ExampleInChromium | undefined;
+
   before(async () => {
-    browser = await launchChromium();
-    server = await startLoopbackServer();
-    issuer = server.origin;
-    example = await createExampleApp({ publicUrl: issuer, logLevel: 'error' });
-    server.serve(example.app);
-    callback = await startCallbackRecorder();
-    await mkdir(ARTIFACTS, { recursive: true });
+    running = await startExampleInChromium();
+    ({ browser, server, example, callback, issuer } = running);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await callback?.close();
-  });
+  after(() => running?.close());
   beforeEach(() => {
     callback.hits.length = 0;
   });

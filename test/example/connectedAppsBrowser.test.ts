@@ -7,19 +7,17 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { discoverAuthorizationServerMetadata, exchangeAuthorization, startAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthClientInformationFull } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { createExampleApp, type ExampleApp } from '../../examples/app.js';
-import { startLoopbackServer, type LoopbackServer } from '../../src/testing/index.js';
-import { startCallbackRecorder, type CallbackRecorder } from '../support/callbackRecorder.js';
-import { launchChromium } from '../support/chromium.js';
+import type { ExampleApp } from '../../examples/app.js';
+import type { LoopbackServer } from '../../src/testing/index.js';
+import type { CallbackRecorder } from '../support/callbackRecorder.js';
+import { ARTIFACTS, startExampleInChromium, type ExampleInChromium } from '../support/exampleInChromium.js';
 
 const SCOPE = 'openid profile email mcp:tools';
-const ARTIFACTS = new URL('../../test-artifacts/browser/', import.meta.url);
 
 describe('example: the connected-apps page in headless Chromium', () => {
   let browser: Browser;
@@ -28,20 +26,13 @@ describe('example: the connected-apps page in headless Chromium', () => {
   let callback: CallbackRecorder;
   let issuer: string;
 
+  let running: ExampleInChromium | undefined;
+
   before(async () => {
-    browser = await launchChromium();
-    server = await startLoopbackServer();
-    issuer = server.origin;
-    example = await createExampleApp({ publicUrl: issuer, logLevel: 'error' });
-    server.serve(example.app);
-    callback = await startCallbackRecorder();
-    await mkdir(ARTIFACTS, { recursive: true });
+    running = await startExampleInChromium();
+    ({ browser, server, example, callback, issuer } = running);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await callback?.close();
-  });
+  after(() => running?.close());
 
   /** DCR, the SDK's authorization URL, the browser through sign-in (first time) and consent, the SDK's exchange. */
   async function connect(page: Page, clientName: string): Promise<{ client: OAuthClientInformationFull; accessToken: string }> {

@@ -8,7 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import { decodeJwt } from 'jose';
 import type { Browser } from 'playwright-core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -16,13 +15,12 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { discoverAuthorizationServerMetadata, exchangeAuthorization, refreshAuthorization, startAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
 import { InvalidGrantError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { OAuthClientInformationFull } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { createExampleApp, type ExampleApp } from '../../examples/app.js';
-import { startLoopbackServer, type LoopbackServer } from '../../src/testing/index.js';
-import { startCallbackRecorder, type CallbackRecorder } from '../support/callbackRecorder.js';
-import { launchChromium } from '../support/chromium.js';
+import type { ExampleApp } from '../../examples/app.js';
+import type { LoopbackServer } from '../../src/testing/index.js';
+import type { CallbackRecorder } from '../support/callbackRecorder.js';
+import { ARTIFACTS, startExampleInChromium, type ExampleInChromium } from '../support/exampleInChromium.js';
 
 const SCOPE = 'openid profile email mcp:tools';
-const ARTIFACTS = new URL('../../test-artifacts/browser/', import.meta.url);
 const ALICE = 'user_test_alice';
 const ORG_1 = 'org_test_acme';
 const ORG_2 = 'org_test_globex';
@@ -34,20 +32,13 @@ describe('example with MCP_ORGANIZATIONS=optional: organization-scoped grants in
   let callback: CallbackRecorder;
   let issuer: string;
 
+  let running: ExampleInChromium | undefined;
+
   before(async () => {
-    browser = await launchChromium();
-    server = await startLoopbackServer();
-    issuer = server.origin;
-    example = await createExampleApp({ publicUrl: issuer, logLevel: 'error', organizations: 'optional' });
-    server.serve(example.app);
-    callback = await startCallbackRecorder();
-    await mkdir(ARTIFACTS, { recursive: true });
+    running = await startExampleInChromium({ organizations: 'optional' });
+    ({ browser, server, example, callback, issuer } = running);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await callback?.close();
-  });
+  after(() => running?.close());
 
   it('authorize client A for org 1; switch the session to org 2; refresh still says org 1; removed from org 1 → invalid_grant', async () => {
     const registration = await fetch(`${issuer}/register`, {
