@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { UserAgent } from '../../test/support/userAgent.js';
 import { concurrently } from './concurrently.js';
+import { BenchTokenClient } from './tokenClient.js';
 
 export const SCOPE = 'openid profile email offline_access mcp:tools';
 // https: a public client on a loopback or private-use redirect is asked to consent every time (RFC 8252 §8.6), and
@@ -19,7 +20,7 @@ export interface TokenResponse {
   scope: string;
 }
 
-export class BenchClient {
+export class BenchClient extends BenchTokenClient {
   clientId = '';
   /** One PKCE pair for every code: the challenge is bound per code, so reusing it changes nothing measured. */
   readonly verifier = randomBytes(32).toString('base64url');
@@ -30,7 +31,9 @@ export class BenchClient {
     readonly origin: string,
     readonly resource: string,
     readonly sessionCookie: string,
-  ) {}
+  ) {
+    super();
+  }
 
   async register(): Promise<void> {
     const res = await fetch(`${this.origin}/register`, {
@@ -106,26 +109,6 @@ export class BenchClient {
     return new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.clientId }).toString();
   }
 
-  async token(body: string): Promise<TokenResponse> {
-    const res = await fetch(`${this.origin}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-    if (res.status !== 200) throw new Error(`token answered ${res.status}: ${await res.text()}`);
-    return (await res.json()) as TokenResponse;
-  }
-
-  async exchange(code: string): Promise<TokenResponse> {
-    return this.token(this.exchangeBody(code));
-  }
-
-  /** `n` fresh grants (refresh tokens), by exchanging fresh codes. */
-  async refreshTokens(n: number): Promise<string[]> {
-    const tokens: string[] = [];
-    for (const code of await this.codes(n)) {
-      const { refresh_token } = await this.exchange(code);
-      if (!refresh_token) throw new Error('no refresh_token issued');
-      tokens.push(refresh_token);
-    }
-    return tokens;
-  }
 }
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };

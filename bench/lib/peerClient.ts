@@ -4,17 +4,19 @@
  * token requests autocannon replays — through oidc-provider's own endpoints, with a cookie jar for its session.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { TokenResponse } from './oauth.js';
 import type { PeerReady } from '../peer.js';
 import { concurrently } from './concurrently.js';
+import { BenchTokenClient } from './tokenClient.js';
 
-export class PeerClient {
+export class PeerClient extends BenchTokenClient {
   readonly verifier = randomBytes(32).toString('base64url');
   readonly challenge = createHash('sha256').update(this.verifier).digest('base64url');
   readonly #cookies = new Map<string, string>();
   #signedIn = false;
 
-  constructor(readonly peer: PeerReady) {}
+  constructor(readonly peer: PeerReady) {
+    super();
+  }
 
   get origin(): string {
     return this.peer.origin;
@@ -91,23 +93,4 @@ export class PeerClient {
     return new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.peer.clientId, resource: this.peer.resource }).toString();
   }
 
-  async token(body: string): Promise<TokenResponse> {
-    const res = await fetch(`${this.peer.origin}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-    if (res.status !== 200) throw new Error(`oidc-provider token answered ${res.status}: ${await res.text()}`);
-    return (await res.json()) as TokenResponse;
-  }
-
-  async exchange(code: string): Promise<TokenResponse> {
-    return this.token(this.exchangeBody(code));
-  }
-
-  async refreshTokens(n: number): Promise<string[]> {
-    const tokens: string[] = [];
-    for (const code of await this.codes(n)) {
-      const { refresh_token } = await this.exchange(code);
-      if (!refresh_token) throw new Error('oidc-provider issued no refresh_token');
-      tokens.push(refresh_token);
-    }
-    return tokens;
-  }
 }
