@@ -87,8 +87,10 @@ export function requireBearer(ctx: IssuerContext, options: RequireBearerOptions 
       if (refusal) return reject(res, refusal, true);
       next();
     };
-    // Parsed already by the app's own parser in front of us: use it. Otherwise parse (a later parser then skips).
-    if (req.body !== undefined) return check();
+    // Parsed already by the app's own parser in front of us (the body was read to its end): use it. Otherwise
+    // parse (a later parser then skips). `req.body` alone proves nothing: Express 4's body-parser sets it to {} when
+    // it skips a body of another content type, and that {} would pass any tools/call.
+    if (req.body !== undefined && req.readableEnded) return check();
     parseJson(req, res, (err?: unknown) => (err ? next(err) : check()));
   };
 

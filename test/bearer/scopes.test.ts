@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import express, { type Express } from 'express';
 import request from 'supertest';
+import express4 from 'express4';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ConfigurationError, clerkAuth, consoleLogger, createMcpIssuer, requireScopes, type McpIssuer } from '../../src/index.js';
 import { createDevClerk, getAccessToken, startLoopbackServer, type DevClerk, type LoopbackServer } from '../../src/testing/index.js';
@@ -65,6 +66,9 @@ describe('scopes at the MCP endpoint (requireBearer)', () => {
     app.post('/any-token', issuer.requireBearer({ scopes: [] }), express.json(), statelessMcpHandler(server));
     // The app's own body parser in front of the bearer middleware.
     app.post('/parsed-first', express.json(), issuer.requireBearer({ toolScopes: { my_profile: ['mcp:profile'] } }), statelessMcpHandler(server));
+    // Express 4's body-parser 1.x sets req.body = {} even when it skips the body (another content type): the body
+    // has not been read, and the per-tool check must not take that {} for the request.
+    app.post('/other-parser-first', express4.urlencoded({ extended: false }), issuer.requireBearer({ toolScopes: { my_profile: ['mcp:profile'] } }), express4.json(), statelessMcpHandler(server));
     loopback.serve(app);
   });
   after(() => loopback.close());
@@ -97,7 +101,7 @@ describe('scopes at the MCP endpoint (requireBearer)', () => {
     const ok = await request(app).post('/mcp').set(MCP_HEADERS).set('authorization', `Bearer ${access}`).send(call('whoami'));
     assert.deepEqual(JSON.parse(rpc(ok).result!.content[0].text), { userId: 'user_test_alice', scopes: ['mcp:tools'] });
 
-    for (const path of ['/mcp', '/parsed-first']) {
+    for (const path of ['/mcp', '/parsed-first', '/other-parser-first']) {
       const denied = await request(app).post(path).set(MCP_HEADERS).set('authorization', `Bearer ${access}`).send(call('my_profile'));
       assert.equal(denied.status, 403, path);
       assert.equal(denied.headers['www-authenticate'], `Bearer error="insufficient_scope", error_description="requires scope mcp:profile", resource_metadata="${prm}", scope="mcp:profile"`);
