@@ -61,6 +61,7 @@ export const KEYS = {
   deletedOrganization: (orgId: string) => `org-deleted:${orgId}`,
   endedSession: (sessionId: string) => `session-ended:${sessionId}`,
   deletedUser: (userId: string) => `user-deleted:${userId}`,
+  revokedClient: (userId: string, clientId: string) => `client-revoked:${userId}:${clientId}`,
   webhookDelivery: (deliveryId: string) => `webhook-delivery:${deliveryId}`,
   consent: (userId: string, clientId: string) => `consent:${userId}:${clientId}`,
 } as const;

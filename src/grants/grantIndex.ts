@@ -90,7 +90,12 @@ export class GrantIndex {
     if (orgId) markers.push(KEYS.endedMembership(orgId, grant.userId), KEYS.deletedOrganization(orgId));
     if (await this.store.existsAny(markers)) {
       await this.revocations.revokeGrant(grant.grantId);
+      return;
     }
+    // The user revoked this client after this grant's code was issued (connected apps): the code was in flight.
+    // Only such codes: a grant the user approves again after the revoke lives.
+    const revoked = await this.store.get<{ at: number }>(KEYS.revokedClient(grant.userId, grant.clientId));
+    if (revoked && (grant.checkedAt ?? options.now) <= revoked.at) await this.revocations.revokeGrant(grant.grantId);
   }
 
   /** Ends every grant bound to a Clerk session; returns how many were live. */
@@ -139,6 +144,8 @@ export class GrantIndex {
 
   /** Ends every grant of one client for one user; returns how many were live. */
   async endClient(userId: string, clientId: string): Promise<number> {
+    // Marker first, as for sessions: a code issued before now and exchanged after the index is read is ended too.
+    await this.store.put(KEYS.revokedClient(userId, clientId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
     const key = KEYS.grantsByUser(userId);
     let ended = 0;
     for (const { member, entry } of await this.#entries(key)) {

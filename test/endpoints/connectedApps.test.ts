@@ -151,6 +151,26 @@ describe('connected apps page', () => {
     assert.match(browser.lastPage!.html, /Allow <span id="client-name">Revoked App<\/span>/);
   });
 
+  it('a code issued before the revoke and exchanged after it gives dead tokens; a new authorization after the revoke works', async () => {
+    const { browser } = await h.signedInBrowser();
+    const { clientId, tokens } = await grant(browser, 'Racing App');
+    // A code in flight: issued before the revoke, exchanged after it.
+    const pending = await authorize(browser, h.issuerUrl, h.mcpUrl, clientId);
+    assert.equal((await h.issuer.grants.revoke({ userId: ALICE, clientId })).grantsEnded, 1);
+    assert.deepEqual(await whoami(h.mcpUrl, tokens.access_token), { status: 401 });
+
+    const late = await exchange(h.issuerUrl, clientId, pending.code, pending.verifier);
+    assert.equal(late.status, 200, JSON.stringify(late.body));
+    assert.deepEqual(await whoami(h.mcpUrl, late.body.access_token), { status: 401 }, 'revoked on arrival');
+    assert.equal((await refresh(h.issuerUrl, clientId, late.body.refresh_token)).body.error, 'invalid_grant');
+    assert.deepEqual(await h.issuer.grants.list({ userId: ALICE }).then((list) => list.filter((g) => g.clientId === clientId)), []);
+
+    // The user connects the client again (consent on a later second than the revoke): that grant lives.
+    await sleep(1100);
+    const again = await grant(browser, 'Racing App', clientId);
+    assert.deepEqual(await whoami(h.mcpUrl, again.tokens.access_token), { status: 200, userId: ALICE });
+  });
+
   it('another user\'s session sees none of the user\'s grants', async () => {
     const { browser: alice } = await h.signedInBrowser();
     const g = await grant(alice, 'Alice Only');
