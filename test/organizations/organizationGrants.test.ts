@@ -60,6 +60,19 @@ function orgClaims(token: string): Record<string, unknown> {
   return Object.fromEntries(Object.entries(decodeJwt(token)).filter(([name]) => name.startsWith('org_')));
 }
 
+/** register → authorize (choosing `organization`, or the preselected one) → exchange. */
+async function grantIn(h: Harness, browser: UserAgent, organization?: string) {
+  const clientId = (await register(h.issuerUrl)).body.client_id;
+  const verifier = randomBytes(32).toString('base64url');
+  browser.organization = organization;
+  const callback = await browser.authorize(authorizationUrl(h.issuerUrl, h.mcpUrl, clientId, verifier));
+  const code = callback?.searchParams.get('code');
+  assert.ok(code, `a code (last page: ${browser.lastPage?.status} ${browser.lastPage?.html.slice(0, 300)})`);
+  const tokens = await exchange(h.issuerUrl, clientId, code, verifier);
+  assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
+  return { clientId, tokens: tokens.body };
+}
+
 describeWithStores('Organization-scoped grants (organizations: optional)', () => {
   let h: Harness;
 
@@ -69,18 +82,7 @@ describeWithStores('Organization-scoped grants (organizations: optional)', () =>
   });
   after(() => h?.close());
 
-  /** register → authorize (choosing `organization`, or the preselected one) → exchange. */
-  async function grant(browser: UserAgent, organization?: string) {
-    const clientId = (await register(h.issuerUrl)).body.client_id;
-    const verifier = randomBytes(32).toString('base64url');
-    browser.organization = organization;
-    const callback = await browser.authorize(authorizationUrl(h.issuerUrl, h.mcpUrl, clientId, verifier));
-    const code = callback?.searchParams.get('code');
-    assert.ok(code, `a code (last page: ${browser.lastPage?.status} ${browser.lastPage?.html.slice(0, 300)})`);
-    const tokens = await exchange(h.issuerUrl, clientId, code, verifier);
-    assert.equal(tokens.status, 200, JSON.stringify(tokens.body));
-    return { clientId, tokens: tokens.body };
-  }
+  const grant = (browser: UserAgent, organization?: string) => grantIn(h, browser, organization);
 
   it('the option accepts false, optional and required, and refuses anything else at startup', () => {
     const base = { issuer: 'https://mcp.example.com', resource: 'https://mcp.example.com/mcp', dev: true, clerk: { secretKey: 'sk_test_x', publishableKey: 'pk_test_x', signInUrl: '/sign-in' } };
@@ -287,5 +289,33 @@ describeWithStores('Organization-scoped grants (organizations: required)', () =>
     browser.organization = '';
     assert.equal(await browser.authorize(authorizationUrl(h.issuerUrl, h.mcpUrl, clientId, 'v'.repeat(43))), undefined);
     assert.equal(browser.lastPage?.status, 400);
+  });
+});
+
+describe('Organization-scoped grants with Clerk webhooks mounted', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ options: { organizations: 'optional' } });
+    await addOrgShortcodes(h);
+    // Webhooks let a refresh trust Clerk's last confirmation of the session (clerk.claimsMaxAge), but Clerk reports
+    // no role change: the membership is still checked at every refresh.
+    h.app.post('/webhooks/clerk', h.issuer.clerkWebhooks({ signingSecret: `whsec_${Buffer.from('organization-webhooks-refresh!!!').toString('base64')}` }));
+  });
+  after(() => h?.close());
+
+  it('a role change reaches the next refresh at once (one Clerk call: the membership), though the session is trusted', async () => {
+    const { browser } = await browserIn(h, ALICE, ACME);
+    const g = await grantIn(h, browser, ACME);
+    assert.equal(decodeJwt(g.tokens.access_token).org_role, 'org:admin');
+    h.double.setMembershipRole(ACME, ALICE, 'org:member');
+    const before = h.double.requests.length;
+    const refreshed = await refresh(h.issuerUrl, g.clientId, g.tokens.refresh_token);
+    assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
+    assert.deepEqual(
+      [decodeJwt(refreshed.body.access_token).org_role, decodeJwt(refreshed.body.id_token!).org_role, decodeJwt(refreshed.body.id_token!).org_permissions],
+      ['org:member', 'org:member', ['org:sys_memberships:read']],
+    );
+    assert.deepEqual(h.double.requests.slice(before).map((r) => `${r.method} ${r.path.replace(/org_\w+/, ':org')}`), ['GET /v1/organizations/:org/memberships']);
+    h.double.setMembershipRole(ACME, ALICE, 'org:admin');
   });
 });

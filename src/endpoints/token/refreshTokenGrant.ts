@@ -9,6 +9,7 @@ import type { ClientRecord } from '../../clients/clientMetadata.js';
 import type { IssuerContext } from '../../context.js';
 import { OAuthError } from '../../errors/oauthError.js';
 import type { Grant } from '../../grants/grant.js';
+import { withGrantOrganization } from '../../policy/organizationClaims.js';
 import { isConfiguredResource } from '../../policy/resource.js';
 import { isSubset, parseScope } from '../../policy/scope.js';
 import { identityForGrant, membershipForGrant, tokenResponse, type TokenResponse } from './tokenResponse.js';
@@ -62,14 +63,17 @@ export async function refreshTokenGrant(ctx: IssuerContext, client: ClientRecord
   const scopes = requested && requested.length > 0 ? requested : family.scopes;
   let identityClaims: Record<string, unknown> | undefined;
   let renewed: Pick<Grant, 'claims' | 'checkedAt' | 'organization'> | undefined;
+  // An org-bound grant's membership is re-checked at every refresh (removed → invalid_grant; new role → new
+  // claims), before rotating: Clerk's webhooks report a removal, never a role change.
+  const organization = await membershipForGrant(ctx, family);
   if (trustsKeptIdentity(ctx, family, scopes)) {
-    identityClaims = scopes.includes('openid') ? family.claims : undefined;
+    const kept = scopes.includes('openid') ? family.claims : undefined;
+    identityClaims = kept && organization ? withGrantOrganization(kept, organization) : kept;
+    if (organization) renewed = { organization, ...(identityClaims ? { claims: identityClaims } : {}) };
   } else {
     // The Clerk call of a refresh, before rotating: if Clerk is briefly unreachable the client keeps a token that
     // still works, instead of one that was rotated for a response it never received. With `openid` it mints fresh
-    // identity claims, which the family keeps from now on. An org-bound grant makes a second: its membership,
-    // re-checked (removed → invalid_grant; new role → new claims).
-    const organization = await membershipForGrant(ctx, family);
+    // identity claims, which the family keeps from now on.
     identityClaims = await identityForGrant(ctx, organization ? { ...family, organization } : family, scopes);
     renewed = { checkedAt: ctx.now(), ...(identityClaims ? { claims: identityClaims } : {}), ...(organization ? { organization } : {}) };
   }
