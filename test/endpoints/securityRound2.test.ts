@@ -86,6 +86,23 @@ describe('security round 2: /authorize', () => {
     });
   });
 
+  describe('an open consent form does not outlive the sign-in freshness the request asked for', () => {
+    it('max_age passed while the consent page was open: the post sends the user to sign in again, no code', async function () {
+      this.timeout(10_000);
+      const { browser } = await h.signedInBrowser();
+      await browser.authorize(authorizationUrl(h.issuerUrl, { clientId: publicLoopback, redirectUri: 'http://127.0.0.1:5006/callback' }, { scope: SCOPE, prompt: 'consent', max_age: '1' }).url, 'stop');
+      assert.equal(browser.lastPage?.status, 200, 'the consent page, while the sign-in is fresh');
+      const form = parseForm(browser.lastPage!.html);
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+      const res = await postConsent(h, form, { cookie: browser.cookieHeader(), origin: h.origin });
+      const location = new URL(res.headers.get('location')!, h.origin);
+      assert.equal(location.pathname, '/sign-in', location.href);
+      assert.equal(location.searchParams.get('code'), null);
+      // The return URL carries the request, not the form's own fields.
+      assert.doesNotMatch(location.searchParams.get('redirect_url')!, /csrf_token|decision/);
+    });
+  });
+
   describe('2. remembered consent and a client whose identity is not assured (RFC 8252 §8.6)', () => {
     it('a public loopback client: another port with prompt=none gets consent_required, not a code', async () => {
       const { browser } = await h.signedInBrowser();

@@ -182,7 +182,7 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
     // Only the authorization request travels in hidden fields: a `decision`, organization or CSRF field smuggled
     // into the request must never reach the form, where it would be posted before what the user chose.
     const fields: Array<[string, string]> = [...request.params].filter(([n]) => n !== AUTH_AFTER && n !== 'decision' && n !== CSRF_FIELD && n !== ORGANIZATION_FIELD);
-    fields.push([CSRF_FIELD, consentCsrfToken(ctx.csrfKeys[0], user.sessionId, new Map(fields))]);
+    fields.push([CSRF_FIELD, consentCsrfToken(ctx.csrfKeys[0], user.sessionId, new Map(fields), ctx.now())]);
     const redirect = new URL(request.redirectUri);
     const resource = new URL(config.urls.resource);
     sendConsentPage(res, {
@@ -281,9 +281,12 @@ export function authorizationEndpoint(ctx: IssuerContext): Router {
   const decide = async (req: Request, res: Response, request: AuthorizationRequest, form: URLSearchParams) => {
     const user = await signedInUser(req, request);
     if (!user) return toSignIn(res, request, false);
-    if (!consentCsrfValid(ctx.csrfKeys, user.sessionId, request.params, form.get(CSRF_FIELD) ?? undefined)) {
+    if (!consentCsrfValid(ctx.csrfKeys, user.sessionId, request.params, form.get(CSRF_FIELD) ?? undefined, ctx.now())) {
       return sendErrorPage(res, 403, 'the consent form expired or was not sent by you; start again from the application');
     }
+    // The page may have been open for minutes: a sign-in older than the request's max_age is refreshed first,
+    // as the GET would have (OIDC Core §3.1.2.1).
+    if (request.maxAge !== undefined && ctx.now() - user.authTime > request.maxAge) return toSignIn(res, request, true);
     // 303: the browser follows with GET, never re-posting the form to the client.
     if (form.get('decision') !== 'allow') {
       return answer(res, request, { error: new OAuthError('access_denied', { description: 'the user denied the request' }) }, 303);

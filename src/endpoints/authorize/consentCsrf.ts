@@ -10,18 +10,32 @@ export const CSRF_FIELD = 'csrf_token';
 /** The organization the user picks on the consent page: the user's choice, like `decision`, not the request's. */
 export const ORGANIZATION_FIELD = 'organization';
 
-const input = (sessionId: string, params: Map<string, string>): RequestMacInput => ({
+/**
+ * How long a consent page may stay open before its decision is refused (seconds): the user reloads it. A page
+ * left open for hours must not approve with a sign-in the request would no longer accept.
+ */
+export const CONSENT_FORM_LIFETIME = 600;
+
+const input = (sessionId: string, issuedAt: number, params: Map<string, string>): RequestMacInput => ({
   purpose: 'consent',
-  bound: [sessionId],
+  bound: [sessionId, String(issuedAt)],
   params,
   exclude: [CSRF_FIELD, 'decision', ORGANIZATION_FIELD],
 });
 
-export function consentCsrfToken(key: Buffer, sessionId: string, params: Map<string, string>): string {
-  return requestMac(key, input(sessionId, params));
+/** `<issued at>.<mac>`: bound to the Clerk session, the exact request and the time the page was rendered. */
+export function consentCsrfToken(key: Buffer, sessionId: string, params: Map<string, string>, now: number): string {
+  return `${now}.${requestMac(key, input(sessionId, now, params))}`;
 }
 
-/** Valid under any of `keys`: a page rendered by an instance that still signs with the previous key posts fine. */
-export function consentCsrfValid(keys: Buffer[], sessionId: string, params: Map<string, string>, presented: string | undefined): boolean {
-  return requestMacValid(keys, input(sessionId, params), presented);
+/**
+ * Valid under any of `keys` (a page rendered by an instance that still signs with the previous key posts fine),
+ * and only while the page is younger than {@link CONSENT_FORM_LIFETIME}.
+ */
+export function consentCsrfValid(keys: Buffer[], sessionId: string, params: Map<string, string>, presented: string | undefined, now: number): boolean {
+  const match = /^(\d{1,12})\.([A-Za-z0-9_-]+)$/.exec(presented ?? '');
+  if (!match) return false;
+  const issuedAt = Number(match[1]);
+  if (now - issuedAt > CONSENT_FORM_LIFETIME || issuedAt - now > 60) return false;
+  return requestMacValid(keys, input(sessionId, issuedAt, params), match[2]);
 }
