@@ -63,15 +63,7 @@ async function openStore(spec: string): Promise<Store | undefined> {
 }
 
 /** Clerk as the server child sees it: out of process (`BENCH_CLERK`, from bench/clerk.ts), or in-process. */
-interface ClerkSide {
-  secretKey: string;
-  publishableKey: string;
-  jwtKey: string;
-  apiUrl: string;
-  frontendApi: string;
-  sessionCookie: string;
-  close(): Promise<void>;
-}
+type ClerkSide = Omit<ClerkReady, 'type' | 'latencyMs'> & { close(): Promise<void> };
 
 async function clerkSide(): Promise<ClerkSide> {
   if (process.env.BENCH_CLERK) return { ...(JSON.parse(process.env.BENCH_CLERK) as ClerkReady), close: async () => {} };
