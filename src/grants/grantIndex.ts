@@ -100,19 +100,19 @@ export class GrantIndex {
 
   /** Ends every grant bound to a Clerk session; returns how many were live. */
   async endSession(sessionId: string): Promise<number> {
-    await this.store.put(KEYS.endedSession(sessionId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
+    await this.#mark(KEYS.endedSession(sessionId));
     return this.#revokeAll(await this.store.setMembers(KEYS.grantsBySession(sessionId)));
   }
 
   /** Ends every grant of a Clerk user; returns how many were live. */
   async endUser(userId: string): Promise<number> {
-    await this.store.put(KEYS.deletedUser(userId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
+    await this.#mark(KEYS.deletedUser(userId));
     return this.#revokeAll((await this.#entries(KEYS.grantsByUser(userId))).map(({ entry }) => entry.grantId));
   }
 
   /** Ends every grant of a user that acts for one organization (the membership was deleted); returns how many were live. */
   async endMembership(orgId: string, userId: string): Promise<number> {
-    await this.store.put(KEYS.endedMembership(orgId, userId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
+    await this.#mark(KEYS.endedMembership(orgId, userId));
     let ended = 0;
     for (const { entry } of await this.#entries(KEYS.grantsByUser(userId))) {
       if (entry.orgId !== orgId) continue;
@@ -124,7 +124,7 @@ export class GrantIndex {
 
   /** Ends every grant that acts for an organization (it was deleted); returns how many were live. */
   async endOrganization(orgId: string): Promise<number> {
-    await this.store.put(KEYS.deletedOrganization(orgId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
+    await this.#mark(KEYS.deletedOrganization(orgId));
     return this.#revokeAll(await this.store.setMembers(KEYS.grantsByOrganization(orgId)));
   }
 
@@ -145,7 +145,7 @@ export class GrantIndex {
   /** Ends every grant of one client for one user; returns how many were live. */
   async endClient(userId: string, clientId: string): Promise<number> {
     // Marker first, as for sessions: a code issued before now and exchanged after the index is read is ended too.
-    await this.store.put(KEYS.revokedClient(userId, clientId), { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
+    await this.#mark(KEYS.revokedClient(userId, clientId));
     const key = KEYS.grantsByUser(userId);
     let ended = 0;
     for (const { member, entry } of await this.#entries(key)) {
@@ -155,6 +155,11 @@ export class GrantIndex {
       await this.store.removeFromSet(key, member);
     }
     return ended;
+  }
+
+  /** Leaves an "ended at" marker that a grant indexed in the next ENDED_MARKER_LIFETIME seconds still finds. */
+  async #mark(key: string): Promise<void> {
+    await this.store.put(key, { at: Math.floor(Date.now() / 1000) }, ENDED_MARKER_LIFETIME);
   }
 
   async #entries(key: string): Promise<Array<{ member: string; entry: IndexedGrant }>> {

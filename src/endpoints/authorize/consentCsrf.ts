@@ -4,7 +4,7 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.12 CSRF
  */
-import { requestMac, requestMacValid, type RequestMacInput } from './requestMac.js';
+import { timedRequestMac, verifiedMacTime, type RequestMacInput } from './requestMac.js';
 
 export const CSRF_FIELD = 'csrf_token';
 /** The organization the user picks on the consent page: the user's choice, like `decision`, not the request's. */
@@ -25,7 +25,7 @@ const input = (sessionId: string, issuedAt: number, params: Map<string, string>)
 
 /** `<issued at>.<mac>`: bound to the Clerk session, the exact request and the time the page was rendered. */
 export function consentCsrfToken(key: Buffer, sessionId: string, params: Map<string, string>, now: number): string {
-  return `${now}.${requestMac(key, input(sessionId, now, params))}`;
+  return timedRequestMac(key, now, (t) => input(sessionId, t, params));
 }
 
 /**
@@ -33,9 +33,6 @@ export function consentCsrfToken(key: Buffer, sessionId: string, params: Map<str
  * and only while the page is younger than {@link CONSENT_FORM_LIFETIME}.
  */
 export function consentCsrfValid(keys: Buffer[], sessionId: string, params: Map<string, string>, presented: string | undefined, now: number): boolean {
-  const match = /^(\d{1,12})\.([A-Za-z0-9_-]+)$/.exec(presented ?? '');
-  if (!match) return false;
-  const issuedAt = Number(match[1]);
-  if (now - issuedAt > CONSENT_FORM_LIFETIME || issuedAt - now > 60) return false;
-  return requestMacValid(keys, input(sessionId, issuedAt, params), match[2]);
+  const issuedAt = verifiedMacTime(keys, presented, (t) => input(sessionId, t, params));
+  return issuedAt !== undefined && now - issuedAt <= CONSENT_FORM_LIFETIME && issuedAt - now <= 60;
 }

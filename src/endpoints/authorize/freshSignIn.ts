@@ -5,7 +5,7 @@
  *
  * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest prompt=login, max_age
  */
-import { requestMac, requestMacValid, type RequestMacInput } from './requestMac.js';
+import { timedRequestMac, verifiedMacTime, type RequestMacInput } from './requestMac.js';
 
 export const AUTH_AFTER = 'cmi_auth_after';
 
@@ -18,13 +18,10 @@ const input = (time: number, params: Map<string, string>): RequestMacInput => ({
 
 /** The marker's value: `<time>.<mac>`. */
 export function authAfterMarker(key: Buffer, time: number, params: Map<string, string>): string {
-  return `${time}.${requestMac(key, input(time, params))}`;
+  return timedRequestMac(key, time, (t) => input(t, params));
 }
 
 /** The time a genuine marker carries; `undefined` when absent or forged. */
 export function verifiedAuthAfter(keys: Buffer[], params: Map<string, string>): number | undefined {
-  const match = /^(\d{1,12})\.([A-Za-z0-9_-]+)$/.exec(params.get(AUTH_AFTER) ?? '');
-  if (!match) return undefined;
-  const time = Number(match[1]);
-  return requestMacValid(keys, input(time, params), match[2]) ? time : undefined;
+  return verifiedMacTime(keys, params.get(AUTH_AFTER), (t) => input(t, params));
 }

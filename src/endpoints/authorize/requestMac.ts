@@ -36,3 +36,16 @@ export function requestMacValid(keys: Buffer[], input: RequestMacInput, presente
   if (presented === undefined) return false;
   return keys.map((key) => constantTimeEqual(presented, requestMac(key, input))).includes(true);
 }
+
+/** A MAC that carries the time it was made: `<time>.<mac>`, the time bound into the MAC's input. */
+export function timedRequestMac(key: Buffer, time: number, input: (time: number) => RequestMacInput): string {
+  return `${time}.${requestMac(key, input(time))}`;
+}
+
+/** The time a genuine {@link timedRequestMac} carries, under any of `keys`; `undefined` when malformed or forged. */
+export function verifiedMacTime(keys: Buffer[], presented: string | undefined, input: (time: number) => RequestMacInput): number | undefined {
+  const match = /^(\d{1,12})\.([A-Za-z0-9_-]+)$/.exec(presented ?? '');
+  if (!match) return undefined;
+  const time = Number(match[1]);
+  return requestMacValid(keys, input(time), match[2]) ? time : undefined;
+}
