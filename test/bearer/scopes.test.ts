@@ -9,8 +9,8 @@ import express, { type Express } from 'express';
 import request from 'supertest';
 import express4 from 'express4';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ConfigurationError, clerkAuth, consoleLogger, createMcpIssuer, requireScopes, type McpIssuer } from '../../src/index.js';
-import { createDevClerk, getAccessToken, startLoopbackServer, type DevClerk, type LoopbackServer } from '../../src/testing/index.js';
+import { ConfigurationError, clerkAuth, requireScopes, type McpIssuer } from '../../src/index.js';
+import { startDevIssuerApp, type DevIssuerApp } from '../support/devIssuerApp.js';
 import { statelessMcpHandler } from '../../examples/statelessMcp.js';
 
 const MCP_HEADERS = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
@@ -38,28 +38,15 @@ function rpc(res: request.Response): { result?: { content: Array<{ text: string 
 }
 
 describe('scopes at the MCP endpoint (requireBearer)', () => {
-  let loopback: LoopbackServer;
-  let devClerk: DevClerk;
+  let running: DevIssuerApp;
   let issuer: McpIssuer;
   let app: Express;
   let prm: string;
-  const token = async (scopes: string[]) => (await getAccessToken({ app, devClerk, scopes })).accessToken;
+  const token = (scopes: string[]) => running.token(scopes);
 
   before(async () => {
-    loopback = await startLoopbackServer();
-    const origin = loopback.origin;
-    prm = `${origin}/.well-known/oauth-protected-resource/mcp`;
-    devClerk = await createDevClerk({ origin });
-    issuer = await createMcpIssuer({
-      issuer: origin,
-      resource: `${origin}/mcp`,
-      dev: true,
-      clerk: devClerk.clerkOptions,
-      scopes: { 'mcp:tools': 'Use the tools', 'mcp:profile': 'Read your profile through the tools' },
-      logger: consoleLogger('error'),
-    });
-    app = express();
-    app.use(devClerk.router, issuer.router);
+    running = await startDevIssuerApp({ 'mcp:tools': 'Use the tools', 'mcp:profile': 'Read your profile through the tools' });
+    ({ issuer, app, prm } = running);
     // The documented setup: no scopes option; the per-tool table for the step-up.
     app.post('/mcp', issuer.requireBearer({ toolScopes: { my_profile: ['mcp:profile'] } }), express.json(), statelessMcpHandler(server));
     // Opted out explicitly; no per-tool table.
@@ -69,9 +56,9 @@ describe('scopes at the MCP endpoint (requireBearer)', () => {
     // Express 4's body-parser 1.x sets req.body = {} even when it skips the body (another content type): the body
     // has not been read, and the per-tool check must not take that {} for the request.
     app.post('/other-parser-first', express4.urlencoded({ extended: false }), issuer.requireBearer({ toolScopes: { my_profile: ['mcp:profile'] } }), express4.json(), statelessMcpHandler(server));
-    loopback.serve(app);
+    running.serve();
   });
-  after(() => loopback.close());
+  after(() => running.close());
 
   it('no token: 401, the challenge advertises the server scopes', async () => {
     const res = await request(app).post('/mcp').set(MCP_HEADERS).send(call('whoami'));

@@ -5,45 +5,33 @@
  * identity, and a token with only OIDC scopes is 403 `insufficient_scope`, as at `requireBearer()`.
  */
 import assert from 'node:assert/strict';
-import express, { type Express, type RequestHandler } from 'express';
+import type { Express, RequestHandler } from 'express';
 import request from 'supertest';
 import { requireBearerAuth as requireBearerAuthV1 } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
 import { requireBearerAuth as requireBearerAuthV2 } from '@modelcontextprotocol/express';
-import { clerkAuth, consoleLogger, createMcpIssuer } from '../../src/index.js';
-import { createDevClerk, getAccessToken, startLoopbackServer, type DevClerk, type LoopbackServer } from '../../src/testing/index.js';
+import { clerkAuth } from '../../src/index.js';
+import { startDevIssuerApp, type DevIssuerApp } from '../support/devIssuerApp.js';
 import { withBrokenSignature } from '../support/accessTokens.js';
 
 describe('issuer.tokenVerifier with the MCP SDKs’ requireBearerAuth', () => {
-  let loopback: LoopbackServer;
-  let devClerk: DevClerk;
+  let running: DevIssuerApp;
   let app: Express;
   let prm: string;
-  const token = async (scopes: string[]) => (await getAccessToken({ app, devClerk, scopes })).accessToken;
+  const token = (scopes: string[]) => running.token(scopes);
 
   before(async () => {
-    loopback = await startLoopbackServer();
-    const origin = loopback.origin;
-    prm = `${origin}/.well-known/oauth-protected-resource/mcp`;
-    devClerk = await createDevClerk({ origin });
-    const issuer = await createMcpIssuer({
-      issuer: origin,
-      resource: `${origin}/mcp`,
-      dev: true,
-      clerk: devClerk.clerkOptions,
-      scopes: { 'mcp:tools': 'Use the tools' },
-      logger: consoleLogger('error'),
-    });
-    app = express();
-    app.use(devClerk.router, issuer.router);
+    running = await startDevIssuerApp({ 'mcp:tools': 'Use the tools' });
+    const { issuer } = running;
+    ({ app, prm } = running);
     const whoami: RequestHandler = (req, res) => {
       const { userId, grantId } = clerkAuth(req.auth);
       res.json({ userId, grantPresent: grantId.length > 0, scopes: req.auth.scopes });
     };
     app.post('/v1', requireBearerAuthV1({ verifier: issuer.tokenVerifier, resourceMetadataUrl: prm }), whoami);
     app.post('/v2', requireBearerAuthV2({ verifier: issuer.tokenVerifier, resourceMetadataUrl: prm }), whoami);
-    loopback.serve(app);
+    running.serve();
   });
-  after(() => loopback.close());
+  after(() => running.close());
 
   for (const path of ['/v1', '/v2']) {
     const sdk = path === '/v1' ? '@modelcontextprotocol/sdk 1.x' : '@modelcontextprotocol/express 2.x';
